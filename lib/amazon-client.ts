@@ -1,0 +1,192 @@
+import http from 'node:http';
+import https from 'node:https';
+import got, { HTTPError, type Got, type Response } from 'got';
+import { LoginWithAmazonError, toLwaError, type Endpoint } from './errors.js';
+import { toProfile, type AmazonProfile } from './profile.js';
+import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
+
+/** An Amazon region. */
+export type Region = 'NA' | 'EU' | 'FE';
+
+/** Endpoint URLs of one region. */
+export interface RegionEndpoints {
+  tokenInfoURL: string;
+  profileURL: string;
+}
+
+function regionEndpoints(host: string): RegionEndpoints {
+  return { tokenInfoURL: `${host}/auth/o2/tokeninfo`, profileURL: `${host}/user/profile` };
+}
+
+/** Login with Amazon hosts by region (the same host serves both endpoints). */
+export const REGIONS: Readonly<Record<Region, Readonly<RegionEndpoints>>> = Object.freeze({
+  NA: Object.freeze(regionEndpoints('https://api.amazon.com')),
+  EU: Object.freeze(regionEndpoints('https://api.amazon.co.uk')),
+  FE: Object.freeze(regionEndpoints('https://api.amazon.co.jp')),
+});
+
+/** Largest response body read from Amazon; a larger one is cut off while streaming. */
+export const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** Pause before a retry. */
+export const RETRY_DELAY_MS = 50;
+
+/** 5xx answers worth another try; 408, 413 and 429 are not retried. */
+const RETRY_STATUS_CODES = [500, 502, 503, 504, 521, 522, 524];
+
+/** Keep-alive agents shared by every strategy in the process. Idle sockets are unref'd by Node. */
+const agent = {
+  http: new http.Agent({ keepAlive: true }),
+  https: new https.Agent({ keepAlive: true }),
+};
+
+/** What the client needs from the resolved options. */
+export interface ClientOptions extends Audience {
+  tokenInfoURL: string;
+  profileURL: string;
+  timeout: number;
+  retries: number;
+}
+
+/** Amazon's approval of a token: its tokeninfo and the customer profile. */
+export interface Validation {
+  tokenInfo: TokenInfo;
+  profile: AmazonProfile;
+}
+
+interface UpstreamAnswer {
+  status: number;
+  raw: string;
+  requestId: string | undefined;
+}
+
+interface PendingCall {
+  promise: Promise<UpstreamAnswer>;
+  cancel: () => void;
+}
+
+function parseJson(raw: string, endpoint: Endpoint, details: { upstreamStatus: number; requestId?: string }): unknown {
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    throw new LoginWithAmazonError('LWA_BAD_RESPONSE', `${endpoint} response is not JSON`, { endpoint, ...details });
+  }
+}
+
+function errorField(raw: string): unknown {
+  try {
+    const body = JSON.parse(raw) as unknown;
+    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>).error : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Maps a non-200 answer: 400/401 mean the token is bad, `insufficient_scope` from the profile
+ * endpoint means a missing scope, anything else (3xx, 403, 404, 429, 5xx) is Amazon's failure.
+ */
+function statusError(endpoint: Endpoint, answer: UpstreamAnswer): LoginWithAmazonError {
+  const details = { endpoint, upstreamStatus: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}) };
+  if (endpoint === 'profile' && answer.status >= 400 && answer.status < 500 && errorField(answer.raw) === 'insufficient_scope') {
+    return new LoginWithAmazonError('LWA_INSUFFICIENT_SCOPE', 'profile requires a scope the token lacks', details);
+  }
+  if (answer.status === 400 || answer.status === 401) {
+    return new LoginWithAmazonError('LWA_INVALID_TOKEN', `${endpoint} rejected the token`, details);
+  }
+  return new LoginWithAmazonError('LWA_UPSTREAM_STATUS', `${endpoint} answered an unexpected HTTP status`, details);
+}
+
+/**
+ * Talks to Amazon's tokeninfo and profile endpoints through one got instance: keep-alive,
+ * a timeout per request, retries on network errors and 5xx only, no redirects, a 1 MiB cap.
+ * The token travels in the `x-amz-access-token` header, never in a URL.
+ */
+export class AmazonClient {
+  private readonly http: Got;
+  private readonly options: ClientOptions;
+
+  constructor(options: ClientOptions) {
+    this.options = options;
+    this.http = got.extend({
+      agent,
+      timeout: { request: options.timeout },
+      retry: {
+        limit: options.retries,
+        methods: ['GET'],
+        statusCodes: RETRY_STATUS_CODES,
+        calculateDelay: ({ computedValue }) => (computedValue > 0 ? RETRY_DELAY_MS : 0),
+      },
+      followRedirect: false,
+      decompress: false,
+      throwHttpErrors: true,
+      responseType: 'text',
+      headers: {
+        accept: 'application/json',
+        'accept-encoding': 'identity',
+        'accept-language': 'en-US',
+        'user-agent': 'passport-login-with-amazon',
+      },
+    });
+  }
+
+  private call(endpoint: Endpoint, url: string, token: string): PendingCall {
+    const request = this.http.get(url, { headers: { 'x-amz-access-token': token } });
+    let oversized = false;
+    request.on('downloadProgress', ({ transferred, total }) => {
+      if (transferred > MAX_RESPONSE_BYTES || (total ?? 0) > MAX_RESPONSE_BYTES) {
+        oversized = true;
+        request.cancel();
+      }
+    });
+    const answer = (response: Response<string>): UpstreamAnswer => {
+      const requestId = response.headers['x-amzn-requestid'];
+      return { status: response.statusCode, raw: response.body, requestId: typeof requestId === 'string' ? requestId : undefined };
+    };
+    const promise = request.then(answer, (cause: unknown) => {
+      if (cause instanceof HTTPError) return answer(cause.response as Response<string>);
+      if (oversized) {
+        throw new LoginWithAmazonError('LWA_BAD_RESPONSE', `${endpoint} response is larger than 1 MiB`, { endpoint });
+      }
+      throw toLwaError(cause, endpoint);
+    });
+    return { promise, cancel: () => request.cancel() };
+  }
+
+  private async tokenInfo(call: PendingCall): Promise<TokenInfo> {
+    const answer = await call.promise;
+    if (answer.status !== 200) throw statusError('tokeninfo', answer);
+    const info = parseTokenInfo(parseJson(answer.raw, 'tokeninfo', { upstreamStatus: 200 }));
+    assertAudience(info, this.options);
+    return info;
+  }
+
+  private async profile(call: PendingCall): Promise<AmazonProfile> {
+    const answer = await call.promise;
+    if (answer.status !== 200) throw statusError('profile', answer);
+    return toProfile(answer.raw, parseJson(answer.raw, 'profile', { upstreamStatus: 200 }));
+  }
+
+  /**
+   * Asks both endpoints at once. The profile is trusted only after tokeninfo has approved the
+   * audience, and only when both name the same user; a tokeninfo verdict wins over a profile error.
+   */
+  async validate(token: string): Promise<Validation> {
+    const tokenInfoCall = this.call('tokeninfo', this.options.tokenInfoURL, token);
+    const profileCall = this.call('profile', this.options.profileURL, token);
+    const profile = this.profile(profileCall);
+    profile.catch(() => undefined); // settled below, or abandoned when tokeninfo says no
+    let tokenInfo: TokenInfo;
+    try {
+      tokenInfo = await this.tokenInfo(tokenInfoCall);
+    } catch (error) {
+      profileCall.cancel();
+      throw error;
+    }
+    const result = { tokenInfo, profile: await profile };
+    if (result.profile.id !== tokenInfo.user_id) {
+      throw new LoginWithAmazonError('LWA_USER_MISMATCH', 'profile and tokeninfo name different users', { endpoint: 'profile' });
+    }
+    return result;
+  }
+}

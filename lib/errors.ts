@@ -1,0 +1,128 @@
+/** Which Amazon endpoint an error came from. */
+export type Endpoint = 'tokeninfo' | 'profile';
+
+/**
+ * Every code a {@link LoginWithAmazonError} can carry.
+ *
+ * Codes that end in `fail()` (the client's token is bad): `LWA_INVALID_TOKEN`,
+ * `LWA_AUDIENCE_MISMATCH`, `LWA_USER_MISMATCH`, `LWA_INSUFFICIENT_SCOPE`.
+ * Codes that end in `error()` (Amazon could not answer): `LWA_TIMEOUT`, `LWA_NETWORK`,
+ * `LWA_UPSTREAM_STATUS`, `LWA_BAD_RESPONSE`.
+ */
+export type LoginWithAmazonErrorCode =
+  | 'LWA_TIMEOUT'
+  | 'LWA_NETWORK'
+  | 'LWA_UPSTREAM_STATUS'
+  | 'LWA_BAD_RESPONSE'
+  | 'LWA_INVALID_TOKEN'
+  | 'LWA_AUDIENCE_MISMATCH'
+  | 'LWA_USER_MISMATCH'
+  | 'LWA_INSUFFICIENT_SCOPE';
+
+/** Codes that mean "the client's token is not acceptable" rather than "Amazon failed". */
+const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
+  LWA_INVALID_TOKEN: 401,
+  LWA_AUDIENCE_MISMATCH: 401,
+  LWA_USER_MISMATCH: 401,
+  LWA_INSUFFICIENT_SCOPE: 403,
+};
+
+/** Extra, non-secret facts about an error. */
+export interface LoginWithAmazonErrorDetails {
+  /** The endpoint that failed. */
+  endpoint?: Endpoint;
+  /** Amazon's HTTP status, where there was a response. */
+  upstreamStatus?: number;
+  /** Amazon's `x-amzn-RequestId`, useful when reporting a problem to Amazon. */
+  requestId?: string;
+  /** A sanitized copy of the underlying error (name, code and a message without URLs). */
+  cause?: Error;
+}
+
+/**
+ * The one error class of this library. Messages are fixed strings: they never contain a token,
+ * a URL, a header or a body from Amazon, and neither do its properties or `toString()`.
+ *
+ * `status` is what an HTTP framework should answer: 504 for a timeout, 502 for any other upstream
+ * failure (401/403 for the rejection codes, which the strategy turns into `fail()`).
+ */
+export class LoginWithAmazonError extends Error {
+  override readonly name = 'LoginWithAmazonError';
+  readonly code: LoginWithAmazonErrorCode;
+  readonly status: number;
+  readonly endpoint?: Endpoint;
+  readonly upstreamStatus?: number;
+  readonly requestId?: string;
+
+  constructor(code: LoginWithAmazonErrorCode, message: string, details: LoginWithAmazonErrorDetails = {}) {
+    super(message, details.cause ? { cause: details.cause } : undefined);
+    this.code = code;
+    this.status = REJECTION_STATUS[code] ?? (code === 'LWA_TIMEOUT' ? 504 : 502);
+    if (details.endpoint !== undefined) this.endpoint = details.endpoint;
+    if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;
+    if (details.requestId !== undefined) this.requestId = details.requestId;
+  }
+
+  /** True when the token was rejected (the strategy answers with `fail()`, not `error()`). */
+  get isRejection(): boolean {
+    return this.code in REJECTION_STATUS;
+  }
+
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      code: this.code,
+      message: this.message,
+      status: this.status,
+      endpoint: this.endpoint,
+      upstreamStatus: this.upstreamStatus,
+      requestId: this.requestId,
+    };
+  }
+}
+
+const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+
+interface ErrorLike {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+}
+
+/** Drops URLs (and so any query) and anything token-shaped from a message. */
+function scrubMessage(message: string): string {
+  return message
+    .replace(/[a-z][a-z0-9+.-]*:\/\/\S*/gi, '<url>')
+    .replace(/Atz[a-z]\S*/gi, '<redacted>')
+    .slice(0, 200);
+}
+
+/**
+ * A plain `Error` that keeps only the name, code and a scrubbed message of `cause`.
+ * got's errors hold the request options, and so the token header; this copy does not.
+ */
+export function sanitizeCause(cause: unknown): Error {
+  const like: ErrorLike = typeof cause === 'object' && cause !== null ? (cause as ErrorLike) : {};
+  const copy = new Error(typeof like.message === 'string' ? scrubMessage(like.message) : 'unknown error');
+  copy.name = typeof like.name === 'string' ? like.name : 'Error';
+  if (typeof like.code === 'string') (copy as Error & { code: string }).code = like.code;
+  copy.stack = `${copy.name}: ${copy.message}`;
+  return copy;
+}
+
+/**
+ * The one place where a failed upstream request (a network error, a timeout, a cancelled
+ * oversized body, anything thrown) becomes a {@link LoginWithAmazonError}.
+ */
+export function toLwaError(cause: unknown, endpoint: Endpoint): LoginWithAmazonError {
+  if (cause instanceof LoginWithAmazonError) return cause;
+  const like: ErrorLike = typeof cause === 'object' && cause !== null ? (cause as ErrorLike) : {};
+  const sanitized = sanitizeCause(cause);
+  if (like.name === 'TimeoutError' || (typeof like.code === 'string' && TIMEOUT_CODES.has(like.code))) {
+    return new LoginWithAmazonError('LWA_TIMEOUT', `${endpoint} request timed out`, { endpoint, cause: sanitized });
+  }
+  if (like.name === 'ParseError') {
+    return new LoginWithAmazonError('LWA_BAD_RESPONSE', `${endpoint} response could not be read`, { endpoint, cause: sanitized });
+  }
+  return new LoginWithAmazonError('LWA_NETWORK', `${endpoint} request failed`, { endpoint, cause: sanitized });
+}

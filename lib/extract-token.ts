@@ -1,0 +1,140 @@
+import type { TokenSource } from './options.js';
+
+/** Largest access token accepted, in bytes (Amazon's documented maximum). */
+export const MAX_TOKEN_BYTES = 2048;
+
+/** RFC 6750 b64token (token68) characters, plus the `|` of Amazon's `Atza|` prefix. */
+const TOKEN_SYNTAX = /^[A-Za-z0-9\-._~+/|]+=*$/;
+
+/** What `extractToken` needs to know; a subset of the resolved options. */
+export interface ExtractOptions {
+  tokenSources: readonly TokenSource[];
+  tokenFromRequest?: ((req: any) => string | undefined | null) | undefined;
+  accessTokenField: string;
+  refreshTokenField: string;
+}
+
+/** The request parts read by extraction; any framework's request object fits. */
+export interface RequestLike {
+  headers?: unknown;
+  body?: unknown;
+  query?: unknown;
+}
+
+/** Why a request is malformed (never echoed to the client; useful in tests and debugging). */
+export type ExtractProblem =
+  | 'malformed_authorization'
+  | 'multiple_tokens'
+  | 'not_a_string'
+  | 'too_long'
+  | 'bad_characters';
+
+export type Extraction =
+  | { kind: 'token'; token: string; refreshToken: string | undefined }
+  | { kind: 'none' }
+  | { kind: 'invalid'; problem: ExtractProblem }
+  | { kind: 'error'; error: unknown };
+
+type Found = { value: unknown } | { problem: ExtractProblem } | undefined;
+
+function field(container: unknown, name: string): unknown {
+  if (typeof container !== 'object' || container === null || Array.isArray(container)) return undefined;
+  return Object.hasOwn(container, name) ? (container as Record<string, unknown>)[name] : undefined;
+}
+
+function header(req: RequestLike, name: string): unknown {
+  return field(req.headers, name);
+}
+
+/** `Authorization: Bearer <token>`; another scheme carries no bearer token and is ignored. */
+function fromAuthorization(value: unknown): Found {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') return { problem: 'malformed_authorization' };
+  const [scheme = '', ...rest] = value.trim().split(/[ \t]+/);
+  if (scheme.toLowerCase() !== 'bearer') return undefined;
+  if (rest.length !== 1) return { problem: 'malformed_authorization' };
+  return { value: rest[0] };
+}
+
+function present(value: unknown): Found {
+  return value === undefined ? undefined : { value };
+}
+
+function lookup(req: RequestLike, source: TokenSource, options: ExtractOptions): Found {
+  switch (source) {
+    case 'header':
+      return fromAuthorization(header(req, 'authorization'));
+    case 'amz-header':
+      return present(header(req, 'x-amz-access-token'));
+    case 'body':
+      return present(field(req.body, options.accessTokenField));
+    case 'query':
+      return present(field(req.query, options.accessTokenField));
+  }
+}
+
+/**
+ * Checks a candidate token: a string, percent-decoded once if it arrived encoded (`Atza%7C…`),
+ * token68 characters plus `|`, at most {@link MAX_TOKEN_BYTES} bytes.
+ */
+export function checkToken(value: unknown): { token: string } | { problem: ExtractProblem } {
+  if (typeof value !== 'string') return { problem: 'not_a_string' };
+  // An encoded token is at most three times longer; anything longer is rejected before decoding.
+  if (value.length > MAX_TOKEN_BYTES * 3) return { problem: 'too_long' };
+  let token = value;
+  if (token.includes('%')) {
+    try {
+      token = decodeURIComponent(token);
+    } catch {
+      return { problem: 'bad_characters' };
+    }
+  }
+  if (!TOKEN_SYNTAX.test(token)) return { problem: 'bad_characters' };
+  if (token.length > MAX_TOKEN_BYTES) return { problem: 'too_long' };
+  return { token };
+}
+
+function refreshTokenOf(req: RequestLike, options: ExtractOptions): string | undefined {
+  for (const container of [req.body, req.query]) {
+    const value = field(container, options.refreshTokenField);
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return undefined;
+}
+
+function found(value: unknown, req: RequestLike, options: ExtractOptions): Extraction {
+  const checked = checkToken(value);
+  if ('problem' in checked) return { kind: 'invalid', problem: checked.problem };
+  return { kind: 'token', token: checked.token, refreshToken: refreshTokenOf(req, options) };
+}
+
+/** Runs the app's own extractor; an exception from it is the app's error, not the client's. */
+function fromCustomExtractor(req: RequestLike, extractor: (req: any) => unknown, options: ExtractOptions): Extraction {
+  let value: unknown;
+  try {
+    value = extractor(req);
+  } catch (error) {
+    return { kind: 'error', error };
+  }
+  if (value === undefined || value === null || value === '') return { kind: 'none' };
+  return found(value, req, options);
+}
+
+/**
+ * Finds the access token in the enabled sources (or through `tokenFromRequest`). No I/O, never
+ * throws. A token in more than one source (even the same value) is malformed, per RFC 6750 §2.
+ */
+export function extractToken(request: RequestLike | null | undefined, options: ExtractOptions): Extraction {
+  const req: RequestLike = typeof request === 'object' && request !== null ? request : {};
+  if (options.tokenFromRequest) return fromCustomExtractor(req, options.tokenFromRequest, options);
+  const candidates: { value: unknown }[] = [];
+  for (const source of options.tokenSources) {
+    const result = lookup(req, source, options);
+    if (result === undefined) continue;
+    if ('problem' in result) return { kind: 'invalid', problem: result.problem };
+    candidates.push(result);
+  }
+  if (candidates.length === 0) return { kind: 'none' };
+  if (candidates.length > 1) return { kind: 'invalid', problem: 'multiple_tokens' };
+  return found(candidates[0]?.value, req, options);
+}
