@@ -2,11 +2,17 @@
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The package's own name (as users and examples import it) runs the TypeScript sources, not dist.
+    '^passport-login-with-amazon$': '<rootDir>/lib/index.ts',
+    '^passport-login-with-amazon/testing$': '<rootDir>/lib/testing/index.ts',
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }],
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
+  globalSetup: '<rootDir>/test/global-setup.js',
   setupFilesAfterEnv: ['<rootDir>/test/setup.ts'],
   collectCoverageFrom: ['lib/**/*.ts'],
   coverageThreshold: { global: { lines: 95, branches: 95 } },
