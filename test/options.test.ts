@@ -1,0 +1,113 @@
+/** Construction fails fast: every option is validated and a bad one names itself. */
+import { describe, expect, test } from '@jest/globals';
+import { LoginWithAmazonStrategy, REGIONS } from '../lib/index.js';
+import { DEFAULTS, resolveOptions } from '../lib/options.js';
+
+const verify = (): void => undefined;
+const build = (options: Record<string, unknown>) => () => new LoginWithAmazonStrategy({ clientID: 'cid', ...options } as never, verify);
+
+describe('defaults', () => {
+  test('fills every option from one documented object', () => {
+    const resolved = resolveOptions({ clientID: 'cid' });
+    expect(resolved).toMatchObject({
+      name: 'amazon-token',
+      clientIDs: ['cid'],
+      appIDs: [],
+      tokenInfoURL: 'https://api.amazon.com/auth/o2/tokeninfo',
+      profileURL: 'https://api.amazon.com/user/profile',
+      tokenSources: ['header', 'amz-header', 'body', 'query'],
+      accessTokenField: 'access_token',
+      refreshTokenField: 'refresh_token',
+      tokenFromRequest: undefined,
+      passReqToCallback: false,
+      timeout: 5000,
+      retries: 1,
+      realm: 'Users',
+    });
+    expect(DEFAULTS).toMatchObject({ timeout: 5000, retries: 1, realm: 'Users', region: 'NA' });
+  });
+
+  test('accepts several client ids and app ids', () => {
+    const resolved = resolveOptions({ clientID: ['web', 'ios', 'web'], appID: 'app' });
+    expect(resolved.clientIDs).toEqual(['web', 'ios']);
+    expect(resolved.appIDs).toEqual(['app']);
+  });
+});
+
+describe('regions', () => {
+  test.each([
+    ['NA', 'https://api.amazon.com'],
+    ['EU', 'https://api.amazon.co.uk'],
+    ['FE', 'https://api.amazon.co.jp'],
+  ] as const)('%s uses %s for both endpoints', (region, host) => {
+    expect(REGIONS[region]).toEqual({ tokenInfoURL: `${host}/auth/o2/tokeninfo`, profileURL: `${host}/user/profile` });
+    expect(resolveOptions({ clientID: 'c', region })).toMatchObject(REGIONS[region]);
+  });
+
+  test('explicit URLs win over the region, each on its own', () => {
+    const resolved = resolveOptions({ clientID: 'c', region: 'EU', profileURL: 'https://proxy.example/profile' });
+    expect(resolved.tokenInfoURL).toBe(REGIONS.EU.tokenInfoURL);
+    expect(resolved.profileURL).toBe('https://proxy.example/profile');
+  });
+
+  test('allows http: only on loopback hosts', () => {
+    for (const url of ['http://127.0.0.1:8080/t', 'http://localhost/t', 'http://[::1]:3000/t', 'http://127.9.9.9/t']) {
+      expect(resolveOptions({ clientID: 'c', tokenInfoURL: url }).tokenInfoURL).toBe(new URL(url).href);
+    }
+  });
+});
+
+describe('bad options throw a TypeError naming the option', () => {
+  const cases: [string, Record<string, unknown>, RegExp][] = [
+    ['clientID missing', { clientID: undefined }, /^"clientID" must be a non-empty string or array of strings$/],
+    ['clientID empty', { clientID: '' }, /"clientID"/],
+    ['clientID blank', { clientID: '  ' }, /"clientID"/],
+    ['clientID empty array', { clientID: [] }, /"clientID"/],
+    ['clientID with a number', { clientID: ['a', 1] }, /"clientID"/],
+    ['appID empty', { appID: '' }, /"appID"/],
+    ['appID object', { appID: {} }, /"appID"/],
+    ['region unknown', { region: 'US' }, /"region"/],
+    ['region inherited key', { region: 'toString' }, /"region"/],
+    ['tokenInfoURL http on a public host', { tokenInfoURL: 'http://api.amazon.com/auth/o2/tokeninfo' }, /"tokenInfoURL"/],
+    ['tokenInfoURL not a URL', { tokenInfoURL: 'not a url' }, /"tokenInfoURL"/],
+    ['profileURL ftp', { profileURL: 'ftp://127.0.0.1/p' }, /"profileURL"/],
+    ['profileURL with credentials', { profileURL: 'https://user:pw@proxy.example/p' }, /"profileURL"/],
+    ['profileURL a number', { profileURL: 5 }, /"profileURL"/],
+    ['tokenSources empty', { tokenSources: [] }, /"tokenSources"/],
+    ['tokenSources unknown', { tokenSources: ['cookie'] }, /"tokenSources"/],
+    ['tokenSources repeated', { tokenSources: ['header', 'header'] }, /"tokenSources"/],
+    ['tokenSources not an array', { tokenSources: 'header' }, /"tokenSources"/],
+    ['accessTokenField empty', { accessTokenField: '' }, /"accessTokenField"/],
+    ['refreshTokenField number', { refreshTokenField: 1 }, /"refreshTokenField"/],
+    ['tokenFromRequest not a function', { tokenFromRequest: 'header' }, /"tokenFromRequest"/],
+    ['passReqToCallback a string', { passReqToCallback: 'yes' }, /"passReqToCallback"/],
+    ['timeout negative', { timeout: -1 }, /"timeout"/],
+    ['timeout zero', { timeout: 0 }, /"timeout"/],
+    ['timeout fractional', { timeout: 1.5 }, /"timeout"/],
+    ['timeout a string', { timeout: '5000' }, /"timeout"/],
+    ['timeout too large for a timer', { timeout: 2 ** 31 }, /"timeout"/],
+    ['retries negative', { retries: -1 }, /"retries"/],
+    ['retries NaN', { retries: Number.NaN }, /"retries"/],
+    ['retries too many', { retries: 11 }, /"retries"/],
+    ['realm empty', { realm: '' }, /"realm"/],
+    ['name empty', { name: '' }, /"name"/],
+  ];
+  test.each(cases)('%s', (_name, options, message) => {
+    expect(build(options)).toThrow(TypeError);
+    expect(build(options)).toThrow(message);
+  });
+
+  test('options that are not an object', () => {
+    expect(() => new LoginWithAmazonStrategy(undefined as never, verify)).toThrow('"options" must be an object');
+    expect(() => new LoginWithAmazonStrategy(null as never, verify)).toThrow(TypeError);
+  });
+
+  test('a missing verify function', () => {
+    expect(() => new LoginWithAmazonStrategy({ clientID: 'c' }, undefined as never)).toThrow('"verify" must be a function');
+  });
+
+  test('accepts the edge values', () => {
+    expect(build({ timeout: 1, retries: 0 })).not.toThrow();
+    expect(build({ timeout: 2 ** 31 - 1, retries: 10 })).not.toThrow();
+  });
+});
