@@ -16,7 +16,7 @@ function run(strategy: LoginWithAmazonStrategy, req: Record<string, unknown>, se
       if (actions.length === 1) setTimeout(() => resolve(actions), settleMs);
     };
     ctx.success = (user: unknown, info: unknown) => record(['success', user, info]);
-    ctx.fail = (challenge: unknown, status: unknown) => record(['fail', challenge, status]);
+    ctx.fail = ((challenge: unknown, status?: unknown) => record(['fail', challenge, status])) as typeof ctx.fail;
     ctx.error = (err: unknown) => record(['error', err]);
     ctx.pass = () => record(['pass']);
     ctx.redirect = () => record(['redirect']);

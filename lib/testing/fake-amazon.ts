@@ -1,0 +1,182 @@
+import { randomUUID } from 'node:crypto';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FaultQueue, type FaultOptions } from './faults.js';
+import {
+  checkOptions,
+  MAX_LOGGED_REQUESTS,
+  type FakeAmazon,
+  type FakeAmazonCalls,
+  type FakeAmazonOptions,
+  type FakeRequest,
+} from './options.js';
+import {
+  acceptedToken,
+  contentType,
+  errorAnswer,
+  faulted,
+  profileAnswer,
+  tokenInfoAnswer,
+  tokensInRequest,
+  type FakeEndpoint,
+  type TokenPlace,
+} from './responses.js';
+import { describeToken, newAccessToken, type FakeProfile, type IssuedToken, type IssueTokenOptions } from './tokens.js';
+
+const PATHS: Readonly<Record<string, FakeEndpoint>> = { '/auth/o2/tokeninfo': 'tokeninfo', '/user/profile': 'profile' };
+
+class FakeAmazonServer implements FakeAmazon {
+  readonly url: string;
+  readonly endpoints: { tokenInfoURL: string; profileURL: string };
+  readonly clientID: string;
+  readonly appID: string;
+  private readonly options: Required<FakeAmazonOptions>;
+  private readonly server: http.Server;
+  private readonly tokens = new Map<string, IssuedToken>();
+  private readonly faults = new FaultQueue();
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private counts: FakeAmazonCalls = { tokeninfo: 0, profile: 0 };
+  private log: FakeRequest[] = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(server: http.Server, options: Required<FakeAmazonOptions>) {
+    this.server = server;
+    this.options = options;
+    this.clientID = options.clientID;
+    this.appID = options.appID;
+    this.url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+    this.endpoints = { tokenInfoURL: `${this.url}/auth/o2/tokeninfo`, profileURL: `${this.url}/user/profile` };
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      this.handle(req, res);
+    });
+  }
+
+  get calls(): FakeAmazonCalls {
+    return { ...this.counts };
+  }
+
+  get requests(): readonly FakeRequest[] {
+    return [...this.log];
+  }
+
+  issueToken(profile: FakeProfile = {}, options: IssueTokenOptions = {}): string {
+    const issued = describeToken(profile, options, this.options, this.options.now());
+    const token = newAccessToken();
+    this.tokens.set(token, issued);
+    return token;
+  }
+
+  revoke(token: string): boolean {
+    const issued = this.tokens.get(token);
+    if (issued !== undefined) issued.revoked = true;
+    return issued !== undefined;
+  }
+
+  fault(endpoint: FakeEndpoint, options: FaultOptions): void {
+    this.faults.add(endpoint, options);
+  }
+
+  reset(): void {
+    this.faults.clear();
+    this.counts = { tokeninfo: 0, profile: 0 };
+    this.log = [];
+  }
+
+  close(): Promise<void> {
+    this.closing ??= new Promise((resolve) => {
+      for (const timer of this.timers) clearTimeout(timer);
+      this.timers.clear();
+      this.server.close(() => {
+        resolve();
+      });
+      this.server.closeAllConnections();
+    });
+    return this.closing;
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    // A request target Node accepts but URL cannot parse (`GET http://[`) must not crash the fake.
+    if (!URL.canParse(String(req.url), this.url)) {
+      this.send(res, 400, { error: 'invalid_request' }, undefined, randomUUID());
+      return;
+    }
+    const url = new URL(String(req.url), this.url);
+    const endpoint = Object.hasOwn(PATHS, url.pathname) ? PATHS[url.pathname] : undefined;
+    if (endpoint === undefined) {
+      this.send(res, 404, { error: 'NotFound' }, undefined, randomUUID());
+      return;
+    }
+    this.counts[endpoint] += 1;
+    const found = tokensInRequest(url, req.headers);
+    this.log.push({ endpoint, method: String(req.method), tokenIn: Object.keys(found) as TokenPlace[], headers: { ...req.headers } });
+    if (this.log.length > MAX_LOGGED_REQUESTS) this.log.shift();
+    const fault = this.faults.take(endpoint);
+    this.later(this.options.latencyMs + (fault?.delayMs ?? 0), () => {
+      this.answer(endpoint, req, res, acceptedToken(endpoint, found), fault);
+    });
+  }
+
+  /** Answers one endpoint call as Amazon would, unless a fault says otherwise. */
+  private answer(endpoint: FakeEndpoint, req: IncomingMessage, res: ServerResponse, token: string | undefined, fault: FaultOptions | undefined): void {
+    if (fault?.drop === true) {
+      req.socket.destroy();
+      return;
+    }
+    const requestId = randomUUID();
+    if (req.method !== 'GET') {
+      this.send(res, 405, errorAnswer(endpoint, 405, 'invalid_request', requestId).body, { allow: 'GET' }, requestId);
+      return;
+    }
+    const issued = token === undefined ? undefined : this.tokens.get(token);
+    const real = endpoint === 'tokeninfo' ? tokenInfoAnswer : profileAnswer;
+    const { status, body } = faulted(endpoint, real(token, issued, this.options.now(), requestId), fault, requestId);
+    this.send(res, status, body, fault?.headers, requestId);
+  }
+
+  private later(ms: number, action: () => void): void {
+    if (ms <= 0) {
+      action();
+      return;
+    }
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      action();
+    }, ms);
+    this.timers.add(timer);
+  }
+
+  private send(res: ServerResponse, status: number, body: unknown, headers: FaultOptions['headers'], requestId: string): void {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    res.writeHead(status, {
+      'content-type': contentType(body),
+      'content-length': Buffer.byteLength(text),
+      'x-amzn-RequestId': requestId,
+      ...headers,
+    });
+    res.end(text);
+  }
+}
+
+/**
+ * Starts a fake Login with Amazon on `127.0.0.1` (a free port) that speaks both endpoints like
+ * Amazon does: tokeninfo (`access_token` query or `x-amz-access-token` header) and the customer
+ * profile (also `Authorization: Bearer`), with scopes, expiry, revocation and programmable faults.
+ *
+ * @example
+ * const amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.test' });
+ * const token = amazon.issueToken({ user_id: 'amzn1.account.A1', name: 'Ada' }, { scopes: ['profile'] });
+ * new LoginWithAmazonStrategy({ clientID: amazon.clientID, ...amazon.endpoints }, verify);
+ * await amazon.close();
+ */
+export async function createFakeAmazon(options: FakeAmazonOptions = {}): Promise<FakeAmazon> {
+  const resolved = checkOptions(options);
+  const server = http.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  return new FakeAmazonServer(server, resolved);
+}

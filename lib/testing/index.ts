@@ -1,0 +1,10 @@
+/**
+ * `passport-login-with-amazon/testing`: a fake Login with Amazon for your own test suites.
+ * Not loaded by the main entry point.
+ */
+export { createFakeAmazon } from './fake-amazon.js';
+export { FAKE_APP_ID, FAKE_CLIENT_ID, MAX_LOGGED_REQUESTS } from './options.js';
+export type { FakeAmazon, FakeAmazonCalls, FakeAmazonOptions, FakeRequest } from './options.js';
+export type { FaultOptions } from './faults.js';
+export type { FakeEndpoint, TokenPlace } from './responses.js';
+export type { FakeProfile, IssueTokenOptions } from './tokens.js';
