@@ -14,3 +14,5 @@ export type { Endpoint, LoginWithAmazonErrorCode, LoginWithAmazonErrorDetails } 
 export type { AmazonProfile, AmazonProfileJson } from './profile.js';
 export type { TokenInfo } from './tokeninfo.js';
 export type { BearerErrorCode } from './challenge.js';
+export { CACHE_DEFAULTS } from './cache.js';
+export type { CacheOptions, CacheStore } from './cache.js';

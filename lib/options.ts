@@ -1,4 +1,5 @@
 import { REGIONS, type Region } from './amazon-client.js';
+import { CACHE_DEFAULTS, type CacheOptions, type CacheStore, type ResolvedCacheOptions } from './cache.js';
 import type { Audience } from './tokeninfo.js';
 
 /** Where a token may come from: `Authorization: Bearer`, `x-amz-access-token`, a body or a query field. */
@@ -35,6 +36,11 @@ export interface LoginWithAmazonBaseOptions {
   realm?: string;
   /** Strategy name for `passport.authenticate(name)`. Default `'amazon-token'`. */
   name?: string;
+  /**
+   * The token cache: `false` turns it off, an object tunes it. On by default (`ttl` 60 s, `max` 10,000).
+   * A revoked token stays accepted until its entry expires (at most `ttl`).
+   */
+  cache?: false | CacheOptions;
 }
 
 /** Options when verify does not receive the request. */
@@ -81,11 +87,14 @@ export interface ResolvedOptions extends Audience {
   timeout: number;
   retries: number;
   realm: string;
+  /** `false` when the cache is off. */
+  cache: ResolvedCacheOptions | false;
 }
 
 /** Largest timer Node accepts (setTimeout clamps anything above to 1 ms). */
 const MAX_TIMEOUT = 2_147_483_647;
 const MAX_RETRIES = 10;
+const MAX_CACHE_ENTRIES = 10_000_000;
 
 function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
@@ -136,6 +145,30 @@ function tokenSources(value: unknown): readonly TokenSource[] {
   return [...(value as TokenSource[])];
 }
 
+function cacheOption(value: unknown): ResolvedCacheOptions | false {
+  if (value === false) return false;
+  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
+    throw new TypeError('"cache" must be false or an object');
+  }
+  const c = (value ?? {}) as Record<string, unknown>;
+  const store = c.store;
+  if (store !== undefined) {
+    const methods = ['get', 'set', 'delete'] as const;
+    const ok = typeof store === 'object' && store !== null &&
+      methods.every((method) => typeof (store as Record<string, unknown>)[method] === 'function');
+    if (!ok) throw new TypeError('"cache.store" must have get(key), set(key, value, ttl) and delete(key) methods');
+  }
+  if (c.prefix !== undefined && typeof c.prefix !== 'string') throw new TypeError('"cache.prefix" must be a string');
+  return {
+    ttl: integer(c.ttl, 'cache.ttl', CACHE_DEFAULTS.ttl, 1, MAX_TIMEOUT),
+    max: integer(c.max, 'cache.max', CACHE_DEFAULTS.max, 1, MAX_CACHE_ENTRIES),
+    negativeTtl: integer(c.negativeTtl, 'cache.negativeTtl', CACHE_DEFAULTS.negativeTtl, 0, MAX_TIMEOUT),
+    store: store as CacheStore | undefined,
+    storeTimeout: integer(c.storeTimeout, 'cache.storeTimeout', CACHE_DEFAULTS.storeTimeout, 1, MAX_TIMEOUT),
+    prefix: (c.prefix as string | undefined) ?? CACHE_DEFAULTS.prefix,
+  };
+}
+
 /** Validates every option and applies the defaults; throws a `TypeError` naming the bad option. */
 export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object');
@@ -165,5 +198,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     timeout: integer(o.timeout, 'timeout', DEFAULTS.timeout, 1, MAX_TIMEOUT),
     retries: integer(o.retries, 'retries', DEFAULTS.retries, 0, MAX_RETRIES),
     realm: stringOption(o.realm, 'realm', DEFAULTS.realm),
+    cache: cacheOption(o.cache),
   };
 }

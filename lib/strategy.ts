@@ -1,5 +1,6 @@
 import { Strategy } from 'passport-strategy';
 import { AmazonClient, type Validation } from './amazon-client.js';
+import { CachingValidator } from './cache.js';
 import { challenge } from './challenge.js';
 import { LoginWithAmazonError } from './errors.js';
 import { extractToken, type ExtractProblem } from './extract-token.js';
@@ -91,7 +92,9 @@ export class LoginWithAmazonStrategy extends Strategy {
     if (typeof verify !== 'function') throw new TypeError('"verify" must be a function');
     this.name = this.config.name;
     this.verify = verify;
-    this.validator = new AmazonClient(this.config);
+    const client = new AmazonClient(this.config);
+    const { cache } = this.config;
+    this.validator = cache ? new CachingValidator(client, cache, this.config) : client;
   }
 
   /** Ends in exactly one of `success`, `fail` or `error`; the order follows the README's outcome table. */
