@@ -133,7 +133,7 @@ export class AmazonClient {
   private call(endpoint: Endpoint, url: string, token: string): PendingCall {
     const request = this.http.get(url, { headers: { 'x-amz-access-token': token } });
     let oversized = false;
-    request.on('downloadProgress', ({ transferred, total }) => {
+    void request.on('downloadProgress', ({ transferred, total }) => {
       if (transferred > MAX_RESPONSE_BYTES || (total ?? 0) > MAX_RESPONSE_BYTES) {
         oversized = true;
         request.cancel();
@@ -144,7 +144,7 @@ export class AmazonClient {
       return { status: response.statusCode, raw: response.body, requestId: typeof requestId === 'string' ? requestId : undefined };
     };
     const promise = request.then(answer, (cause: unknown) => {
-      if (cause instanceof HTTPError) return answer(cause.response as Response<string>);
+      if (cause instanceof HTTPError) return answer(cause.response);
       if (oversized) {
         throw new LoginWithAmazonError('LWA_BAD_RESPONSE', `${endpoint} response is larger than 1 MiB`, { endpoint });
       }

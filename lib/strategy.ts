@@ -109,7 +109,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     // Status omitted for 401, as Passport only sends WWW-Authenticate with its default 401.
     const fail = (value: string, status?: number): void => (this.fail as (c: string, s?: number) => void)(value, status);
     const error = (err: unknown): void => this.error(err as Error);
-    const extraction = extractToken(req, this.config);
+    const extraction = extractToken(req as Parameters<typeof extractToken>[0], this.config);
     switch (extraction.kind) {
       case 'none':
         return once(() => fail(challenge(realm)));

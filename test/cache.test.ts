@@ -137,11 +137,11 @@ describe('in memory (the default)', () => {
   test('max bounds the number of tokens kept (least recently used goes first)', async () => {
     const app = await start({ max: 2 });
     const [a, b, c] = [amazon.issueToken(), amazon.issueToken(), amazon.issueToken()];
-    for (const token of [a, b, c]) expect((await me(app, token!)).status).toBe(200);
+    for (const token of [a, b, c]) expect((await me(app, token)).status).toBe(200);
     expect(amazon.calls.tokeninfo).toBe(3);
-    expect((await me(app, c!)).status).toBe(200); // still cached
+    expect((await me(app, c)).status).toBe(200); // still cached
     expect(amazon.calls.tokeninfo).toBe(3);
-    expect((await me(app, a!)).status).toBe(200); // evicted by c
+    expect((await me(app, a)).status).toBe(200); // evicted by c
     expect(amazon.calls.tokeninfo).toBe(4);
   });
 

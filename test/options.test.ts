@@ -4,7 +4,7 @@ import { LoginWithAmazonStrategy, REGIONS } from '../lib/index.js';
 import { DEFAULTS, resolveOptions } from '../lib/options.js';
 
 const verify = (): void => undefined;
-const build = (options: Record<string, unknown>) => () => new LoginWithAmazonStrategy({ clientID: 'cid', ...options } as never, verify);
+const build = (options: Record<string, unknown>) => () => new LoginWithAmazonStrategy({ clientID: 'cid', ...options }, verify);
 
 describe('defaults', () => {
   test('fills every option from one documented object', () => {

@@ -18,7 +18,7 @@ afterEach(async () => {
 const toUser: VerifyFunction = (_a, _r, profile, done) => done(null, { id: profile.id, name: profile.displayName });
 
 async function serve(options: Partial<LoginWithAmazonStrategyOptions> = {}, verify: VerifyFunction = toUser): Promise<TestApp> {
-  app = await startApp(new LoginWithAmazonStrategy({ clientID: CLIENT_ID, cache: false, ...options } as LoginWithAmazonStrategyOptions, verify));
+  app = await startApp(new LoginWithAmazonStrategy({ clientID: CLIENT_ID, cache: false, ...options }, verify));
   return app;
 }
 

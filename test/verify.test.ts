@@ -20,7 +20,7 @@ function run(strategy: LoginWithAmazonStrategy, req: Record<string, unknown>, se
     ctx.error = (err: unknown) => record(['error', err]);
     ctx.pass = () => record(['pass']);
     ctx.redirect = () => record(['redirect']);
-    ctx.authenticate(req as never);
+    ctx.authenticate(req);
   });
 }
 
