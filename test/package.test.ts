@@ -32,6 +32,16 @@ describe('the published package', () => {
     });
   });
 
+  test('a strict TypeScript consumer compiles against the built declarations (every public type)', () => {
+    // test/types/consumer.ts imports the package by name (exports map -> dist/*.d.ts) and holds
+    // expected-error directives, so an `any` leaking into the public types fails this too.
+    const tsc = new URL('../node_modules/typescript/bin/tsc', import.meta.url).pathname;
+    const run = (): string => execFileSync(process.execPath, [tsc, '-p', 'test/types/tsconfig.json', '--traceResolution'], { cwd: root, encoding: 'utf8' });
+    const trace = run();
+    expect(trace).toMatch(/'passport-login-with-amazon' was successfully resolved to '[^']*\/dist\/index\.d\.ts'/);
+    expect(trace).toMatch(/'passport-login-with-amazon\/testing' was successfully resolved to '[^']*\/dist\/testing\/index\.d\.ts'/);
+  }, 60_000);
+
   test('declares Node >= 20.19 and is an ES module', async () => {
     const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
     expect(pkg.type).toBe('module');

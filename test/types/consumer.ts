@@ -1,0 +1,131 @@
+/**
+ * Compiled by test/package.test.ts with test/types/tsconfig.json: every public type, used the way
+ * an app would, against the built declarations. The @ts-expect-error lines prove the types bite.
+ */
+import { Passport } from 'passport';
+import LoginWithAmazonStrategyDefault, {
+  CACHE_DEFAULTS,
+  LoginWithAmazonError,
+  LoginWithAmazonStrategy,
+  MAX_RESPONSE_BYTES,
+  MAX_TOKEN_BYTES,
+  REGIONS,
+  type AmazonProfile,
+  type AmazonProfileJson,
+  type BearerErrorCode,
+  type CacheOptions,
+  type CacheStore,
+  type Endpoint,
+  type LoginWithAmazonBaseOptions,
+  type LoginWithAmazonErrorCode,
+  type LoginWithAmazonErrorDetails,
+  type LoginWithAmazonStrategyOptions,
+  type LoginWithAmazonStrategyOptionsWithRequest,
+  type Region,
+  type RegionEndpoints,
+  type TokenInfo,
+  type TokenSource,
+  type TokenValidator,
+  type Validation,
+  type VerifyDone,
+  type VerifyFunction,
+  type VerifyFunctionWithRequest,
+} from 'passport-login-with-amazon';
+import {
+  FAKE_APP_ID,
+  FAKE_CLIENT_ID,
+  MAX_LOGGED_REQUESTS,
+  createFakeAmazon,
+  type FakeAmazon,
+  type FakeAmazonCalls,
+  type FakeAmazonOptions,
+  type FakeEndpoint,
+  type FakeProfile,
+  type FakeRequest,
+  type FaultOptions,
+  type IssueTokenOptions,
+  type TokenPlace,
+} from 'passport-login-with-amazon/testing';
+
+interface User { id: string; email: string | undefined }
+
+const sources: TokenSource[] = ['header', 'amz-header', 'body', 'query'];
+const region: Region = 'EU';
+const endpoints: RegionEndpoints = REGIONS[region];
+const store: CacheStore = { get: async () => undefined, set: async () => true, delete: async () => true };
+const cache: CacheOptions = { ttl: CACHE_DEFAULTS.ttl, max: 100, negativeTtl: 0, store, storeTimeout: 100, prefix: 'app:' };
+const base: LoginWithAmazonBaseOptions = { clientID: ['a', 'b'], appID: 'app', region, tokenSources: sources, cache };
+const options: LoginWithAmazonStrategyOptions = { ...base, ...endpoints, timeout: 2000, retries: 0, realm: 'API', name: 'lwa' };
+const withRequest: LoginWithAmazonStrategyOptionsWithRequest = { clientID: 'a', passReqToCallback: true, cache: false };
+
+const toUser = (profile: AmazonProfile): User => {
+  const json: AmazonProfileJson = profile._json;
+  return { id: profile.id, email: profile.emails?.[0]?.value ?? json.email };
+};
+const callbackStyle: VerifyFunction = (accessToken: string, refreshToken: string | undefined, profile, done: VerifyDone) => {
+  done(null, refreshToken === undefined && accessToken.startsWith('Atza|') ? toUser(profile) : false, { message: 'no' });
+};
+const promiseStyle: VerifyFunction = async (_accessToken, _refreshToken, profile) => toUser(profile);
+const withReq: VerifyFunctionWithRequest<{ ip: string }> = (req, _accessToken, _refreshToken, profile, done) => {
+  done(null, { ...toUser(profile), ip: req.ip });
+};
+
+const passport = new Passport();
+passport.use(new LoginWithAmazonStrategy(options, callbackStyle));
+passport.use(new LoginWithAmazonStrategyDefault({ clientID: 'a' }, promiseStyle));
+passport.use(new LoginWithAmazonStrategy(withRequest, withReq));
+const name: string = new LoginWithAmazonStrategy({ clientID: 'a' }, promiseStyle).name;
+
+class CountingValidator implements TokenValidator {
+  count = 0;
+  constructor(private readonly inner: TokenValidator) {}
+  async validate(token: string): Promise<Validation> {
+    this.count += 1;
+    const validation = await this.inner.validate(token);
+    const info: TokenInfo = validation.tokenInfo;
+    return { tokenInfo: info, profile: validation.profile };
+  }
+}
+
+function describeError(err: unknown): string {
+  if (!(err instanceof LoginWithAmazonError)) return 'other';
+  const code: LoginWithAmazonErrorCode = err.code;
+  const endpoint: Endpoint | undefined = err.endpoint;
+  const status: number = err.status;
+  const upstream: number | undefined = err.upstreamStatus;
+  return `${code} ${endpoint ?? '-'} ${status} ${upstream ?? '-'} ${err.requestId ?? '-'}`;
+}
+const details: LoginWithAmazonErrorDetails = { endpoint: 'profile', upstreamStatus: 503 };
+const made = new LoginWithAmazonError('LWA_UPSTREAM_STATUS', 'profile answered an unexpected HTTP status', details);
+const bearer: BearerErrorCode = 'insufficient_scope';
+const limits: number = MAX_TOKEN_BYTES + MAX_RESPONSE_BYTES + MAX_LOGGED_REQUESTS;
+
+async function withFake(): Promise<FakeAmazonCalls> {
+  const fakeOptions: FakeAmazonOptions = { clientID: FAKE_CLIENT_ID, appID: FAKE_APP_ID, latencyMs: 0, now: Date.now };
+  const amazon: FakeAmazon = await createFakeAmazon(fakeOptions);
+  const who: FakeProfile = { user_id: 'amzn1.account.A', name: 'A', email: 'a@example.com' };
+  const how: IssueTokenOptions = { scopes: ['profile'], expiresIn: 60, aud: FAKE_CLIENT_ID };
+  const token: string = amazon.issueToken(who, how);
+  const fault: FaultOptions = { status: 503, times: 1 };
+  const endpoint: FakeEndpoint = 'tokeninfo';
+  amazon.fault(endpoint, fault);
+  amazon.revoke(token);
+  const seen: readonly FakeRequest[] = amazon.requests;
+  const places: TokenPlace[] = seen.flatMap((request) => request.tokenIn);
+  new LoginWithAmazonStrategy({ clientID: amazon.clientID, ...amazon.endpoints }, promiseStyle);
+  await amazon.close();
+  return places.length >= 0 ? amazon.calls : amazon.calls;
+}
+
+// @ts-expect-error clientID is required
+new LoginWithAmazonStrategy({}, promiseStyle);
+// @ts-expect-error region is one of NA, EU, FE
+new LoginWithAmazonStrategy({ clientID: 'a', region: 'US' }, promiseStyle);
+// @ts-expect-error a verify with req needs passReqToCallback: true
+new LoginWithAmazonStrategy({ clientID: 'a' }, withReq);
+// @ts-expect-error cache is false or an object, not true
+new LoginWithAmazonStrategy({ clientID: 'a', cache: true }, promiseStyle);
+// @ts-expect-error an error code outside the union
+const wrongCode: LoginWithAmazonErrorCode = 'LWA_OOPS';
+
+export { CountingValidator, bearer, describeError, limits, made, name, withFake, wrongCode };
