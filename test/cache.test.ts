@@ -134,6 +134,19 @@ describe('in memory (the default)', () => {
     expect(amazon.calls.tokeninfo).toBe(2);
   });
 
+  test('a revoked token stays accepted until its entry expires (at most ttl), then is rejected', async () => {
+    const app = await start({ ttl: 100 });
+    const token = amazon.issueToken();
+    expect((await me(app, token)).status).toBe(200);
+    amazon.revoke(token);
+    expect((await me(app, token)).status).toBe(200); // the documented trade-off: served from the cache
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const late = await me(app, token);
+    expect(late.status).toBe(401);
+    expect(late.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
+    expect(amazon.calls.tokeninfo).toBe(2);
+  });
+
   test('max bounds the number of tokens kept (least recently used goes first)', async () => {
     const app = await start({ max: 2 });
     const [a, b, c] = [amazon.issueToken(), amazon.issueToken(), amazon.issueToken()];
