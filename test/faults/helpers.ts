@@ -95,7 +95,11 @@ export async function startUpstream(handlers: Record<string, Handler>): Promise<
       timers.clear();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      // A connection the client dropped before sending a request is not one of the server's HTTP
+      // connections; destroy it too, and wait (bounded) until every socket has emitted 'close'.
+      for (const socket of sockets) socket.destroy();
       await closed;
+      for (let i = 0; i < 100 && sockets.size > 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
       await Promise.all([...pending]);
     },
   };
