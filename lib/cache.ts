@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Validation } from './amazon-client.js';
 import { LoginWithAmazonError, type LoginWithAmazonErrorCode } from './errors.js';
-import { toProfile } from './profile.js';
+import { toProfile, type AmazonProfile } from './profile.js';
 import { assertAudience, parseTokenInfo, type Audience } from './tokeninfo.js';
 
 /**
@@ -76,7 +76,7 @@ type Entry = Approval | { kind: 'rejected'; code: LoginWithAmazonErrorCode; mess
 
 /** The token's cache key: a SHA-256, so raw tokens are never kept or sent to a store. */
 export function cacheKey(prefix: string, token: string): string {
-  return prefix + createHash('sha256').update(token).digest('base64url');
+  return prefix + hash('sha256', token, 'base64url');
 }
 
 /** Settles with the store's answer, or rejects when it fails or takes longer than `ms`. */
@@ -140,8 +140,12 @@ export interface Validator {
 
 function copy(validation: Validation, expiresAt: number): Validation {
   // Each request gets its own objects (verify may mutate the profile), and `exp` counts down.
+  // Amazon's profile JSON is flat (strings), so copying one level deep copies it all.
   const tokenInfo = { ...validation.tokenInfo, exp: Math.max(1, Math.floor((expiresAt - Date.now()) / 1000)) };
-  return { tokenInfo, profile: structuredClone(validation.profile) };
+  const { profile } = validation;
+  const copied: AmazonProfile = { ...profile, _json: { ...profile._json } };
+  if (profile.emails) copied.emails = profile.emails.map((email) => ({ ...email }));
+  return { tokenInfo, profile: copied };
 }
 
 /**
@@ -212,6 +216,21 @@ export class CachingValidator implements Validator {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The approval for `token` if memory holds a live one, synchronously (no promise hand-offs on
+   * the hot path); otherwise `undefined`, and `validate()` does the rest.
+   */
+  cached(token: string): Validation | undefined {
+    const entry = this.memory.get(cacheKey(this.options.prefix, token));
+    if (entry?.kind !== 'ok') return undefined;
+    try {
+      assertAudience(entry.validation.tokenInfo, this.audience);
+    } catch {
+      return undefined; // validate() asks again and reports the mismatch
+    }
+    return copy(entry.validation, entry.expiresAt);
   }
 
   async validate(token: string): Promise<Validation> {

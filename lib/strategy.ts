@@ -38,6 +38,8 @@ export type VerifyFunctionWithRequest<Req = any> = (
 /** Something that validates a token with Amazon (the client itself, or a cache in front of it). */
 export interface TokenValidator {
   validate(token: string): Promise<Validation>;
+  /** A cached approval, synchronously, or `undefined` to go through `validate()`. */
+  cached?(token: string): Validation | undefined;
 }
 
 const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
@@ -119,6 +121,8 @@ export class LoginWithAmazonStrategy extends Strategy {
         return once(() => error(extraction.error));
     }
     const { token, refreshToken } = extraction;
+    const hit = this.validator.cached?.(token);
+    if (hit) return this.runVerify(req, token, refreshToken, hit.profile, { once, fail, error });
     this.validator.validate(token).then(
       ({ profile }) => this.runVerify(req, token, refreshToken, profile, { once, fail, error }),
       (err: unknown) => once(() => {

@@ -4,8 +4,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
-import { LoginWithAmazonStrategy, type CacheOptions, type CacheStore, type VerifyFunction } from '../lib/index.js';
-import { STORE_COOL_DOWN_MS, STORE_MAX_FAILURES, cacheKey } from '../lib/cache.js';
+import { LoginWithAmazonStrategy, type CacheOptions, type CacheStore, type Validation, type VerifyFunction } from '../lib/index.js';
+import { CachingValidator, STORE_COOL_DOWN_MS, STORE_MAX_FAILURES, cacheKey } from '../lib/cache.js';
 import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
 import { startApp, type TestApp } from './helpers/express-app.js';
 import { expectNoSecret } from './helpers/leak.js';
@@ -362,5 +362,36 @@ describe('the cache option', () => {
     expect(make(false)).not.toThrow();
     expect(make({})).not.toThrow();
     expect(make({ ttl: 1000, max: 5, negativeTtl: 0, storeTimeout: 50, prefix: '', store: mapStore() })).not.toThrow();
+  });
+});
+
+describe('CachingValidator', () => {
+  const validation = (aud: string): Validation => ({
+    tokenInfo: { iss: 'https://www.amazon.com', user_id: 'amzn1.account.U', aud, exp: 3600 },
+    profile: { provider: 'amazon', id: 'amzn1.account.U', displayName: 'U', emails: [{ value: 'u@example.com' }], _raw: '{}', _json: { user_id: 'amzn1.account.U' } },
+  });
+  const options = { ttl: 60_000, max: 10, negativeTtl: 0, store: undefined, storeTimeout: 100, prefix: 'p:' };
+
+  test('a memory hit is re-checked against the audience: synchronously and through validate()', async () => {
+    const upstream = { validate: jest.fn(() => Promise.resolve(validation('client-a'))) };
+    const audience = { clientIDs: ['client-a'], appIDs: [] as string[] };
+    const validator = new CachingValidator(upstream, options, audience);
+    expect(validator.cached('Atza|t')).toBeUndefined(); // nothing cached yet
+    await validator.validate('Atza|t');
+    expect(validator.cached('Atza|t')?.profile.id).toBe('amzn1.account.U');
+    audience.clientIDs = ['client-b'];
+    expect(validator.cached('Atza|t')).toBeUndefined();
+    await expect(validator.validate('Atza|t')).rejects.toMatchObject({ code: 'LWA_AUDIENCE_MISMATCH' });
+    expect(upstream.validate).toHaveBeenCalledTimes(1);
+  });
+
+  test('every hit gets its own copy of the profile', async () => {
+    const validator = new CachingValidator({ validate: () => Promise.resolve(validation('client-a')) }, options, { clientIDs: ['client-a'], appIDs: [] });
+    const first = await validator.validate('Atza|t');
+    first.profile.emails?.push({ value: 'x@example.com' });
+    first.profile._json.name = 'changed';
+    const second = validator.cached('Atza|t');
+    expect(second?.profile.emails).toEqual([{ value: 'u@example.com' }]);
+    expect(second?.profile._json).toEqual({ user_id: 'amzn1.account.U' });
   });
 });
