@@ -12,7 +12,7 @@ import express5, { type ErrorRequestHandler, type RequestHandler } from 'express
 import { Passport } from 'passport';
 import { LoginWithAmazonError, LoginWithAmazonStrategy, type LoginWithAmazonStrategyOptions } from 'passport-login-with-amazon';
 import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/testing';
-import { ADA, ADA_USER, CLIENT_ID, bearer, describeDropIn, expectTokenNowhere, fetchReply, strategyOptions, type Harness } from './helpers.js';
+import { ADA, CLIENT_ID, bearer, describeDropIn, expectBodyAndQueryTokens, expectTokenNowhere, fetchReply, strategyOptions, type Harness } from './helpers.js';
 
 type Express = typeof express5;
 // `express4` is npm:express@4, which has no types of its own; the calls used here are the same in 4 and 5.
@@ -96,20 +96,7 @@ describe.each(VERSIONS)('%s (express@%s)', (_name, version, express, major) => {
     test('reads access_token from a JSON body, a form body and the query', async () => {
       const app = await serve(express, options);
       apps.push(app);
-      const json = await app.call({
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ access_token: amazon.issueToken(ADA) }),
-      });
-      expect([json.status, json.json]).toEqual([200, ADA_USER]);
-      const form = await app.call({
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: new URLSearchParams({ access_token: amazon.issueToken(ADA) }).toString(),
-      });
-      expect([form.status, form.json]).toEqual([200, ADA_USER]);
-      const query = await app.call({ path: `/api/me?access_token=${encodeURIComponent(amazon.issueToken(ADA))}` });
-      expect([query.status, query.json]).toEqual([200, ADA_USER]);
+      await expectBodyAndQueryTokens(app, amazon);
     });
 
     test('without an error handler, Express\'s finalhandler answers the error\'s status 502', async () => {

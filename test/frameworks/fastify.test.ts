@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import type { LoginWithAmazonStrategyOptions } from 'passport-login-with-amazon';
 import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/testing';
 import { createApp } from '../../examples/fastify/app.js';
-import { ADA, ADA_USER, CLIENT_ID, bearer, describeDropIn, strategyOptions, toReply, type Harness } from './helpers.js';
+import { ADA, CLIENT_ID, bearer, describeDropIn, expectBodyAndQueryTokens, strategyOptions, toReply, type Harness } from './helpers.js';
 
 /** examples/fastify with its log captured; errors are what Fastify's onError hook saw. */
 async function start(options: LoginWithAmazonStrategyOptions): Promise<Harness & { fastify: FastifyInstance; lines: string[] }> {
@@ -56,20 +56,7 @@ describe('Fastify: token places, default error handler and log', () => {
   });
 
   test('reads access_token from a JSON body, a form body (@fastify/formbody) and the query', async () => {
-    const json = await app.call({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ access_token: amazon.issueToken(ADA) }),
-    });
-    expect([json.status, json.json]).toEqual([200, ADA_USER]);
-    const form = await app.call({
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ access_token: amazon.issueToken(ADA) }).toString(),
-    });
-    expect([form.status, form.json]).toEqual([200, ADA_USER]);
-    const query = await app.call({ path: `/api/me?access_token=${encodeURIComponent(amazon.issueToken(ADA))}` });
-    expect([query.status, query.json]).toEqual([200, ADA_USER]);
+    await expectBodyAndQueryTokens(app, amazon);
   });
 
   test('Fastify\'s default error handler answers 502 with the error\'s code and logs it at error level', async () => {

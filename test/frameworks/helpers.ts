@@ -56,6 +56,24 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** Signs Ada in with a token in a JSON body, a form body and the query, each a new token. */
+export async function expectBodyAndQueryTokens(app: Harness, amazon: FakeAmazon): Promise<void> {
+  const json = await app.call({
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ access_token: amazon.issueToken(ADA) }),
+  });
+  expect([json.status, json.json]).toEqual([200, ADA_USER]);
+  const form = await app.call({
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ access_token: amazon.issueToken(ADA) }).toString(),
+  });
+  expect([form.status, form.json]).toEqual([200, ADA_USER]);
+  const query = await app.call({ path: `/api/me?access_token=${encodeURIComponent(amazon.issueToken(ADA))}` });
+  expect([query.status, query.json]).toEqual([200, ADA_USER]);
+}
+
 /** `GET /api/me` with `Authorization: Bearer <token>`. */
 export function bearer(token: string): Call {
   return { headers: { authorization: `Bearer ${token}` } };

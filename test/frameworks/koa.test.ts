@@ -9,7 +9,7 @@ import { KoaPassport } from 'koa-passport';
 import { LoginWithAmazonStrategy, type LoginWithAmazonStrategyOptions } from 'passport-login-with-amazon';
 import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/testing';
 import { createApp } from '../../examples/koa/app.js';
-import { ADA, ADA_USER, CLIENT_ID, bearer, describeDropIn, expectTokenNowhere, fetchReply, strategyOptions, type Harness } from './helpers.js';
+import { ADA, CLIENT_ID, bearer, describeDropIn, expectBodyAndQueryTokens, expectTokenNowhere, fetchReply, strategyOptions, type Harness } from './helpers.js';
 
 /** Serves a Koa app on 127.0.0.1 (port 0); errors are what Koa's 'error' event reported. */
 async function serve(app: Koa): Promise<Harness> {
@@ -51,20 +51,7 @@ describe('Koa: token places and Koa\'s own error handling', () => {
   test('reads access_token from a JSON body (@koa/bodyparser), a form body and the query', async () => {
     const app = await serve(createApp(options));
     apps.push(app);
-    const json = await app.call({
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ access_token: amazon.issueToken(ADA) }),
-    });
-    expect([json.status, json.json]).toEqual([200, ADA_USER]);
-    const form = await app.call({
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ access_token: amazon.issueToken(ADA) }).toString(),
-    });
-    expect([form.status, form.json]).toEqual([200, ADA_USER]);
-    const query = await app.call({ path: `/api/me?access_token=${encodeURIComponent(amazon.issueToken(ADA))}` });
-    expect([query.status, query.json]).toEqual([200, ADA_USER]);
+    await expectBodyAndQueryTokens(app, amazon);
   });
 
   test('without an error middleware, Koa\'s default handler answers the error\'s status 502', async () => {
