@@ -3,6 +3,7 @@ import { LRUCache } from 'lru-cache';
 import type { Validation } from './amazon-client.js';
 import { LoginWithAmazonError, type LoginWithAmazonErrorCode } from './errors.js';
 import { toProfile, type AmazonProfile } from './profile.js';
+import type { TokenValidator } from './strategy.js';
 import { assertAudience, parseTokenInfo, type Audience } from './tokeninfo.js';
 
 /**
@@ -133,11 +134,6 @@ class GuardedStore {
   }
 }
 
-/** Something that validates a token with Amazon. */
-export interface Validator {
-  validate(token: string): Promise<Validation>;
-}
-
 function copy(validation: Validation, expiresAt: number): Validation {
   // Each request gets its own objects (verify may mutate the profile), and `exp` counts down.
   // Amazon's profile JSON is flat (strings), so copying one level deep copies it all.
@@ -154,12 +150,12 @@ function copy(validation: Validation, expiresAt: number): Validation {
  * `fetch()` coalesces them), an entry never outlives its token, and every hit is re-checked
  * against this strategy's audience.
  */
-export class CachingValidator implements Validator {
+export class CachingValidator implements TokenValidator {
   private readonly memory: LRUCache<string, Entry, string>;
   private readonly store: GuardedStore | undefined;
 
   constructor(
-    private readonly upstream: Validator,
+    private readonly upstream: TokenValidator,
     private readonly options: ResolvedCacheOptions,
     private readonly audience: Audience,
   ) {
@@ -190,12 +186,12 @@ export class CachingValidator implements Validator {
       }
       throw error;
     }
-    const expiresAt = Date.now() + validation.tokenInfo.exp * 1000;
-    const ttl = Math.min(this.options.ttl, validation.tokenInfo.exp * 1000);
-    entry.ttl = ttl;
+    const lifetime = validation.tokenInfo.exp * 1000;
+    const expiresAt = Date.now() + lifetime;
+    entry.ttl = Math.min(this.options.ttl, lifetime);
     if (this.store) {
       const value: StoredValidation = { v: 1, tokenInfo: validation.tokenInfo, profile: validation.profile._raw, expiresAt };
-      void this.store.set(key, value, ttl);
+      void this.store.set(key, value, entry.ttl);
     }
     return { kind: 'ok', validation, expiresAt };
   }
@@ -226,18 +222,24 @@ export class CachingValidator implements Validator {
     const entry = this.memory.get(cacheKey(this.options.prefix, token));
     if (entry?.kind !== 'ok') return undefined;
     try {
-      assertAudience(entry.validation.tokenInfo, this.audience);
+      return this.serve(entry);
     } catch {
       return undefined; // validate() asks again and reports the mismatch
     }
-    return copy(entry.validation, entry.expiresAt);
   }
 
   async validate(token: string): Promise<Validation> {
     // load() always gives an entry or throws, so fetch() never resolves to undefined here.
     const entry = (await this.memory.fetch(cacheKey(this.options.prefix, token), { context: token })) as Entry;
     if (entry.kind === 'rejected') throw new LoginWithAmazonError(entry.code, entry.message, { endpoint: 'tokeninfo' });
-    // The audience check again on every hit: an entry must never serve a strategy it was not approved for.
+    return this.serve(entry);
+  }
+
+  /**
+   * Every hit, synchronous or not: the audience check again (an entry must never serve a
+   * strategy it was not approved for), then a copy of its own for this request.
+   */
+  private serve(entry: Approval): Validation {
     assertAudience(entry.validation.tokenInfo, this.audience);
     return copy(entry.validation, entry.expiresAt);
   }

@@ -102,7 +102,7 @@ function scrubMessage(message: string): string {
  * got's errors hold the request options, and so the token header; this copy does not.
  */
 export function sanitizeCause(cause: unknown): Error {
-  const like: ErrorLike = typeof cause === 'object' && cause !== null ? (cause) : {};
+  const like: ErrorLike = typeof cause === 'object' && cause !== null ? cause : {};
   const copy = new Error(typeof like.message === 'string' ? scrubMessage(like.message) : 'unknown error');
   copy.name = typeof like.name === 'string' ? like.name : 'Error';
   if (typeof like.code === 'string') (copy as Error & { code: string }).code = like.code;
@@ -116,7 +116,7 @@ export function sanitizeCause(cause: unknown): Error {
  */
 export function toLwaError(cause: unknown, endpoint: Endpoint): LoginWithAmazonError {
   if (cause instanceof LoginWithAmazonError) return cause;
-  const like: ErrorLike = typeof cause === 'object' && cause !== null ? (cause) : {};
+  const like: ErrorLike = typeof cause === 'object' && cause !== null ? cause : {};
   const sanitized = sanitizeCause(cause);
   if (like.name === 'TimeoutError' || (typeof like.code === 'string' && TIMEOUT_CODES.has(like.code))) {
     return new LoginWithAmazonError('LWA_TIMEOUT', `${endpoint} request timed out`, { endpoint, cause: sanitized });

@@ -165,7 +165,7 @@ function cacheOption(value: unknown): ResolvedCacheOptions | false {
     negativeTtl: integer(c.negativeTtl, 'cache.negativeTtl', CACHE_DEFAULTS.negativeTtl, 0, MAX_TIMEOUT),
     store: store as CacheStore | undefined,
     storeTimeout: integer(c.storeTimeout, 'cache.storeTimeout', CACHE_DEFAULTS.storeTimeout, 1, MAX_TIMEOUT),
-    prefix: (c.prefix) ?? CACHE_DEFAULTS.prefix,
+    prefix: c.prefix ?? CACHE_DEFAULTS.prefix,
   };
 }
 

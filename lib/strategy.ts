@@ -3,7 +3,7 @@ import { AmazonClient, type Validation } from './amazon-client.js';
 import { CachingValidator } from './cache.js';
 import { challenge } from './challenge.js';
 import { LoginWithAmazonError } from './errors.js';
-import { extractToken, type ExtractProblem } from './extract-token.js';
+import { extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
 import {
   resolveOptions,
   type LoginWithAmazonStrategyOptions,
@@ -111,7 +111,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     // Status omitted for 401, as Passport only sends WWW-Authenticate with its default 401.
     const fail = (value: string, status?: number): void => (this.fail as (c: string, s?: number) => void)(value, status);
     const error = (err: unknown): void => this.error(err as Error);
-    const extraction = extractToken(req as Parameters<typeof extractToken>[0], this.config);
+    const extraction = extractToken(req as RequestLike, this.config);
     switch (extraction.kind) {
       case 'none':
         return once(() => fail(challenge(realm)));
