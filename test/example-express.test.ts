@@ -1,48 +1,13 @@
 // `npm run example` as a user runs it: the real server.ts in a child process, read from its output.
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { startExample, stopExamples, waitFor } from './helpers/example-process.js';
 
 jest.setTimeout(30_000);
-
-const children: ChildProcessWithoutNullStreams[] = [];
-
-// tsx runs the script in a grandchild: end the whole process group, or the server outlives the test.
-afterEach(async () => {
-  for (const child of children.splice(0)) {
-    if (child.exitCode !== null || child.pid === undefined) continue;
-    const exited = once(child, 'exit');
-    process.kill(-child.pid, 'SIGKILL');
-    await exited;
-  }
-});
+afterEach(stopExamples);
 
 /** Starts examples/express/server.ts with tsx, as `npm run example` does. */
-function startServer(env: Record<string, string>): { child: ChildProcessWithoutNullStreams; output: () => string } {
-  const inherited: NodeJS.ProcessEnv = { ...process.env };
-  delete inherited.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the example
-  delete inherited.LWA_CLIENT_ID;
-  const child = spawn(process.execPath, ['node_modules/tsx/dist/cli.mjs', 'examples/express/server.ts'], {
-    env: { ...inherited, ...env },
-    detached: true, // its own process group, so afterEach can end tsx and the server together
-  });
-  children.push(child);
-  let text = '';
-  child.stdout.on('data', (chunk) => (text += String(chunk)));
-  child.stderr.on('data', (chunk) => (text += String(chunk)));
-  return { child, output: () => text };
-}
-
-/** Waits until the output matches; gives up when the process ends or after about 20 s. */
-async function waitFor(server: ReturnType<typeof startServer>, pattern: RegExp): Promise<RegExpExecArray> {
-  for (let tries = 0; tries < 400; tries += 1) {
-    const match = pattern.exec(server.output());
-    if (match) return match;
-    if (server.child.exitCode !== null) throw new Error(`server exited: ${server.output()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no ${String(pattern)} in: ${server.output()}`);
-}
+const startServer = (env: Record<string, string>) => startExample('express', env);
 
 describe('npm run example', () => {
   it('prints the URL and a curl line whose demo token signs in at /api/me, and stops on SIGINT', async () => {

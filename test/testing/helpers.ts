@@ -1,3 +1,10 @@
+/** Client id the fake-Amazon tests create the fake with. */
+export const CLIENT_ID = 'amzn1.application-oa2-client.test';
+/** A customer with every profile field. */
+export const ADA = { user_id: 'amzn1.account.A1', name: 'Ada Lovelace', email: 'ada@example.com', postal_code: '98052' };
+/** Amazon's documented body for an unknown, expired or revoked token. */
+export const INVALID_TOKEN = { error: 'invalid_token', error_description: 'The request has an invalid parameter : access_token' };
+
 /** What a test sees of one HTTP answer from the fake. */
 export interface Reply {
   status: number;

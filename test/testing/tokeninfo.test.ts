@@ -1,10 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { createFakeAmazon, FAKE_APP_ID, FAKE_CLIENT_ID, type FakeAmazon } from '../../lib/testing/index.js';
-import { get, manualClock } from './helpers.js';
+import { ADA, CLIENT_ID, INVALID_TOKEN, get, manualClock } from './helpers.js';
 
-const CLIENT_ID = 'amzn1.application-oa2-client.test';
-const ADA = { user_id: 'amzn1.account.A1', name: 'Ada Lovelace', email: 'ada@example.com', postal_code: '98052' };
-const INVALID_TOKEN = { error: 'invalid_token', error_description: 'The request has an invalid parameter : access_token' };
 const clock = manualClock();
 let amazon: FakeAmazon;
 
