@@ -11,7 +11,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { setImmediate as tick } from 'node:timers/promises';
-import type { Validation } from '../lib/amazon-client.js';
+import type { Validation } from '../lib/validation.js';
 
 /** The strategy under test: the benchmark's build of lib/ (BENCH_LIB, see buildStrategy in apps.ts). */
 const LIB = process.env.BENCH_LIB ?? new URL('../lib/', import.meta.url).href;
@@ -36,7 +36,7 @@ AmazonClient.prototype.validate = function validate(token: string): Promise<Vali
   const userId = `amzn1.account.${createHash('sha256').update(token).digest('hex').slice(0, 28).toUpperCase()}`;
   const tokenInfo = parseTokenInfo({ iss: 'https://www.amazon.com', user_id: userId, aud: CLIENT_ID, exp: 3600, iat: Math.floor(Date.now() / 1000) });
   const raw = JSON.stringify({ user_id: userId, name: 'Bench User', email: 'bench@example.com' });
-  return Promise.resolve({ tokenInfo, profile: toProfile(raw, JSON.parse(raw) as unknown) });
+  return Promise.resolve({ tokenInfo, profile: toProfile(raw, JSON.parse(raw) as unknown), askedAt: Date.now() });
 };
 
 const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT_ID, cache: { max: MAX } }, (_a, _r, profile) => Promise.resolve({ id: profile.id }));

@@ -4,6 +4,7 @@ import got, { HTTPError, type Got, type Response } from 'got';
 import { LoginWithAmazonError, toLwaError, type Endpoint } from './errors.js';
 import { toProfile, type AmazonProfile } from './profile.js';
 import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
+import type { Validation } from './validation.js';
 
 /** An Amazon region. */
 export type Region = 'NA' | 'EU' | 'FE';
@@ -48,12 +49,6 @@ export interface ClientOptions extends Audience {
   retries: number;
 }
 
-/** Amazon's approval of a token: its tokeninfo and the customer profile. */
-export interface Validation {
-  tokenInfo: TokenInfo;
-  profile: AmazonProfile;
-}
-
 interface UpstreamAnswer {
   status: number;
   raw: string;
@@ -73,25 +68,38 @@ function parseJson(raw: string, endpoint: Endpoint, details: { upstreamStatus: n
   }
 }
 
-function errorField(raw: string): unknown {
+/** Amazon's `error` code in a JSON error body, if it has a well-formed one (never the description). */
+function errorCode(raw: string): string | undefined {
+  let body: unknown;
   try {
-    const body = JSON.parse(raw) as unknown;
-    return typeof body === 'object' && body !== null ? (body as Record<string, unknown>).error : undefined;
+    body = JSON.parse(raw);
   } catch {
     return undefined;
   }
+  const code = typeof body === 'object' && body !== null ? (body as Record<string, unknown>).error : undefined;
+  return typeof code === 'string' && /^[A-Za-z][\w.:-]{0,63}$/.test(code) ? code : undefined;
 }
 
 /**
- * Maps a non-200 answer: 400/401 mean the token is bad, `insufficient_scope` from the profile
- * endpoint means a missing scope, anything else (3xx, 403, 404, 429, 5xx) is Amazon's failure.
+ * Maps a non-200 answer. Only Amazon's `invalid_token` (400/401) says the token is bad, and only
+ * `insufficient_scope` from the profile endpoint says a scope is missing. Any other 4xx
+ * (`invalid_request`, …) is Amazon refusing *our* request, and 3xx, 429 and 5xx are Amazon
+ * failing: both are upstream errors, so that an incompatibility shows as an outage in monitoring
+ * instead of as every user's token being rejected.
  */
 function statusError(endpoint: Endpoint, answer: UpstreamAnswer): LoginWithAmazonError {
-  const details = { endpoint, upstreamStatus: answer.status, ...(answer.requestId ? { requestId: answer.requestId } : {}) };
-  if (endpoint === 'profile' && answer.status >= 400 && answer.status < 500 && errorField(answer.raw) === 'insufficient_scope') {
+  const upstreamError = errorCode(answer.raw);
+  const details = {
+    endpoint,
+    upstreamStatus: answer.status,
+    ...(answer.requestId ? { requestId: answer.requestId } : {}),
+    ...(upstreamError ? { upstreamError } : {}),
+  };
+  const clientError = answer.status >= 400 && answer.status < 500;
+  if (clientError && endpoint === 'profile' && upstreamError === 'insufficient_scope') {
     return new LoginWithAmazonError('LWA_INSUFFICIENT_SCOPE', 'profile requires a scope the token lacks', details);
   }
-  if (answer.status === 400 || answer.status === 401) {
+  if ((answer.status === 400 || answer.status === 401) && upstreamError === 'invalid_token') {
     return new LoginWithAmazonError('LWA_INVALID_TOKEN', `${endpoint} rejected the token`, details);
   }
   return new LoginWithAmazonError('LWA_UPSTREAM_STATUS', `${endpoint} answered an unexpected HTTP status`, details);
@@ -172,6 +180,7 @@ export class AmazonClient {
    * audience, and only when both name the same user; a tokeninfo verdict wins over a profile error.
    */
   async validate(token: string): Promise<Validation> {
+    const askedAt = Date.now();
     const tokenInfoCall = this.call('tokeninfo', this.options.tokenInfoURL, token);
     const profileCall = this.call('profile', this.options.profileURL, token);
     const profile = this.profile(profileCall);
@@ -183,7 +192,7 @@ export class AmazonClient {
       profileCall.cancel();
       throw error;
     }
-    const result = { tokenInfo, profile: await profile };
+    const result: Validation = { tokenInfo, profile: await profile, askedAt };
     if (result.profile.id !== tokenInfo.user_id) {
       throw new LoginWithAmazonError('LWA_USER_MISMATCH', 'profile and tokeninfo name different users', { endpoint: 'profile' });
     }

@@ -1,3 +1,5 @@
+import { isNativeError } from 'node:util/types';
+
 /** Which Amazon endpoint an error came from. */
 export type Endpoint = 'tokeninfo' | 'profile';
 
@@ -35,6 +37,8 @@ export interface LoginWithAmazonErrorDetails {
   upstreamStatus?: number;
   /** Amazon's `x-amzn-RequestId`, useful when reporting a problem to Amazon. */
   requestId?: string;
+  /** Amazon's `error` code (`invalid_request`, `ServerError`, …) where its body had a well-formed one; never its description. */
+  upstreamError?: string;
   /** A sanitized copy of the underlying error (name, code and a message without URLs). */
   cause?: Error;
 }
@@ -53,6 +57,7 @@ export class LoginWithAmazonError extends Error {
   readonly endpoint?: Endpoint;
   readonly upstreamStatus?: number;
   readonly requestId?: string;
+  readonly upstreamError?: string;
 
   constructor(code: LoginWithAmazonErrorCode, message: string, details: LoginWithAmazonErrorDetails = {}) {
     super(message, details.cause ? { cause: details.cause } : undefined);
@@ -61,6 +66,7 @@ export class LoginWithAmazonError extends Error {
     if (details.endpoint !== undefined) this.endpoint = details.endpoint;
     if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;
     if (details.requestId !== undefined) this.requestId = details.requestId;
+    if (details.upstreamError !== undefined) this.upstreamError = details.upstreamError;
   }
 
   /** True when the token was rejected (the strategy answers with `fail()`, not `error()`). */
@@ -68,7 +74,12 @@ export class LoginWithAmazonError extends Error {
     return this.code in REJECTION_STATUS;
   }
 
+  /**
+   * What JSON loggers (pino, winston) record: the fixed fields and, of the cause, only its name
+   * and code (`ECONNREFUSED`, `ETIMEDOUT`, …): never a token, a header or a body.
+   */
   toJSON(): Record<string, unknown> {
+    const cause = this.cause as { name?: unknown; code?: unknown } | undefined;
     return {
       name: this.name,
       code: this.code,
@@ -76,7 +87,9 @@ export class LoginWithAmazonError extends Error {
       status: this.status,
       endpoint: this.endpoint,
       upstreamStatus: this.upstreamStatus,
+      upstreamError: this.upstreamError,
       requestId: this.requestId,
+      cause: cause ? { name: cause.name, code: cause.code } : undefined,
     };
   }
 }
@@ -125,4 +138,14 @@ export function toLwaError(cause: unknown, endpoint: Endpoint): LoginWithAmazonE
     return new LoginWithAmazonError('LWA_BAD_RESPONSE', `${endpoint} response could not be read`, { endpoint, cause: sanitized });
   }
   return new LoginWithAmazonError('LWA_NETWORK', `${endpoint} request failed`, { endpoint, cause: sanitized });
+}
+
+/**
+ * Passport treats a falsy error as "no error" and runs the protected route: every value an app's
+ * code throws therefore reaches Passport as a real `Error`. An `Error` is passed on as it is;
+ * anything else (`false`, `''`, `undefined`, a string, a plain object) is wrapped, kept as `cause`.
+ */
+export function asError(value: unknown, message: string): Error {
+  if (value instanceof Error || isNativeError(value)) return value;
+  return new Error(message, { cause: value });
 }

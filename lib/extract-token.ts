@@ -1,4 +1,8 @@
-import type { TokenSource } from './options.js';
+/** Where a token may come from: `Authorization: Bearer`, `x-amz-access-token`, a body or a query field. */
+export type TokenSource = 'header' | 'amz-header' | 'body' | 'query';
+
+/** Every token source, in the order they are looked at. */
+export const TOKEN_SOURCES: readonly TokenSource[] = ['header', 'amz-header', 'body', 'query'];
 
 /** Largest access token accepted, in bytes (Amazon's documented maximum). */
 export const MAX_TOKEN_BYTES = 2048;
@@ -27,7 +31,8 @@ export type ExtractProblem =
   | 'multiple_tokens'
   | 'not_a_string'
   | 'too_long'
-  | 'bad_characters';
+  | 'bad_characters'
+  | 'malformed_refresh_token';
 
 export type Extraction =
   | { kind: 'token'; token: string; refreshToken: string | undefined }
@@ -94,18 +99,28 @@ export function checkToken(value: unknown): { token: string } | { problem: Extra
   return { token };
 }
 
-function refreshTokenOf(req: RequestLike, options: ExtractOptions): string | undefined {
-  for (const container of [req.body, req.query]) {
-    const value = field(container, options.refreshTokenField);
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return undefined;
+/**
+ * The refresh token, read only from the enabled body and query sources and checked like the
+ * access token. With `tokenFromRequest` there is none: the app's extractor owns the request.
+ */
+function refreshTokenOf(req: RequestLike, options: ExtractOptions): { value: string | undefined } | 'invalid' {
+  if (options.tokenFromRequest) return { value: undefined };
+  const values: unknown[] = [];
+  if (options.tokenSources.includes('body')) values.push(field(req.body, options.refreshTokenField));
+  if (options.tokenSources.includes('query')) values.push(field(req.query, options.refreshTokenField));
+  const given = values.filter((value) => value !== undefined);
+  if (given.length === 0) return { value: undefined };
+  if (given.length > 1) return 'invalid';
+  const checked = checkToken(given[0]);
+  return 'problem' in checked ? 'invalid' : { value: checked.token };
 }
 
 function found(value: unknown, req: RequestLike, options: ExtractOptions): Extraction {
   const checked = checkToken(value);
   if ('problem' in checked) return { kind: 'invalid', problem: checked.problem };
-  return { kind: 'token', token: checked.token, refreshToken: refreshTokenOf(req, options) };
+  const refresh = refreshTokenOf(req, options);
+  if (refresh === 'invalid') return { kind: 'invalid', problem: 'malformed_refresh_token' };
+  return { kind: 'token', token: checked.token, refreshToken: refresh.value };
 }
 
 /** Runs the app's own extractor; an exception from it is the app's error, not the client's. */

@@ -1,18 +1,24 @@
 export { LoginWithAmazonStrategy, LoginWithAmazonStrategy as default } from './strategy.js';
-export type { VerifyDone, VerifyFunction, VerifyFunctionWithRequest, TokenValidator } from './strategy.js';
+export type { LoginWithAmazonAuthInfo } from './strategy.js';
+export { UNDEFINED_USER_MESSAGE } from './verify.js';
+export type { VerifyDone, VerifyFunction, VerifyFunctionWithRequest, VerifyInfo } from './verify.js';
+export type { TokenValidator, Validation } from './validation.js';
 export type {
   LoginWithAmazonBaseOptions,
   LoginWithAmazonStrategyOptions,
+  LoginWithAmazonStrategyOptionsWithBoolean,
   LoginWithAmazonStrategyOptionsWithRequest,
-  TokenSource,
 } from './options.js';
+export { DEFAULTS } from './options.js';
+export type { TokenSource } from './extract-token.js';
 export { REGIONS, MAX_RESPONSE_BYTES } from './amazon-client.js';
-export type { Region, RegionEndpoints, Validation } from './amazon-client.js';
+export type { Region, RegionEndpoints } from './amazon-client.js';
 export { MAX_TOKEN_BYTES } from './extract-token.js';
 export { LoginWithAmazonError } from './errors.js';
 export type { Endpoint, LoginWithAmazonErrorCode, LoginWithAmazonErrorDetails } from './errors.js';
 export type { AmazonProfile, AmazonProfileJson } from './profile.js';
+export { AMAZON_ISSUER } from './tokeninfo.js';
 export type { TokenInfo } from './tokeninfo.js';
 export type { BearerErrorCode } from './challenge.js';
-export { CACHE_DEFAULTS } from './cache.js';
-export type { CacheOptions, CacheStore } from './cache.js';
+export { CACHE_DEFAULTS, MIN_SECRET_LENGTH } from './cache-options.js';
+export type { CacheOptions, CacheStore } from './cache-options.js';

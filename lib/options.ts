@@ -1,14 +1,18 @@
-import { REGIONS, type Region } from './amazon-client.js';
-import { CACHE_DEFAULTS, type CacheOptions, type CacheStore, type ResolvedCacheOptions } from './cache.js';
-import type { Audience } from './tokeninfo.js';
+import { REGIONS, type ClientOptions, type Region } from './amazon-client.js';
+import { resolveCacheOptions, type CacheOptions, type ResolvedCacheOptions } from './cache-options.js';
+import { TOKEN_SOURCES, type ExtractOptions, type TokenSource } from './extract-token.js';
+import {
+  assertKnownKeys,
+  booleanOption,
+  endpointURL,
+  integer,
+  isNonEmptyString,
+  MAX_TIMEOUT,
+  optionsObject,
+  stringOption,
+} from './option-checks.js';
 
-/** Where a token may come from: `Authorization: Bearer`, `x-amz-access-token`, a body or a query field. */
-export type TokenSource = 'header' | 'amz-header' | 'body' | 'query';
-
-/** Every token source, in the order they are looked at. */
-export const TOKEN_SOURCES: readonly TokenSource[] = ['header', 'amz-header', 'body', 'query'];
-
-/** Options shared by both constructor overloads of `LoginWithAmazonStrategy`. */
+/** Options shared by every constructor overload of `LoginWithAmazonStrategy`. */
 export interface LoginWithAmazonBaseOptions {
   /** Accepted audiences (tokeninfo `aud`): web, iOS and Android apps have different client ids. Required. */
   clientID: string | readonly string[];
@@ -20,27 +24,30 @@ export interface LoginWithAmazonBaseOptions {
   tokenInfoURL?: string;
   /** Full profile URL; `https:` unless the host is loopback. Default: from `region`. */
   profileURL?: string;
-  /** Where a token may come from. Default: all four. Ignored when `tokenFromRequest` is set. */
+  /**
+   * Where a token may come from. Default `['header', 'amz-header', 'body']`: a token in the query
+   * (RFC 6750 §2.3: SHOULD NOT) lands in access logs, so `'query'` is opt-in. Ignored with `tokenFromRequest`.
+   */
   tokenSources?: readonly TokenSource[];
   /** Body and query field holding the access token. Default `'access_token'`. */
   accessTokenField?: string;
-  /** Body and query field holding the refresh token passed to verify. Default `'refresh_token'`. */
+  /** Body and query field holding the refresh token passed to verify (read only from enabled sources). Default `'refresh_token'`. */
   refreshTokenField?: string;
-  /** Custom extractor; replaces `tokenSources`. Return `undefined` when the request has no token. */
+  /** Custom extractor; replaces `tokenSources` (verify then gets no refresh token). Return `undefined` when the request has no token. */
   tokenFromRequest?: (req: any) => string | undefined | null;
   /** Milliseconds allowed for each upstream request. Default `5000`. */
   timeout?: number;
   /** Retries on network errors, timeouts and 5xx (never on 4xx). Default `1`. */
   retries?: number;
-  /** Realm of the `WWW-Authenticate` challenge. Default `'Users'`. */
+  /** Realm of the `WWW-Authenticate` challenge (printable ASCII). Default `'Users'`. */
   realm?: string;
   /** Strategy name for `passport.authenticate(name)`. Default `'amazon-token'`. */
   name?: string;
   /**
-   * The token cache: `false` turns it off, an object tunes it. On by default (`ttl` 60 s, `max` 10,000).
-   * A revoked token stays accepted until its entry expires (at most `ttl`).
+   * The token cache: `false` turns it off, `true` or an object turns it on (the default: `ttl` 60 s,
+   * `max` 10,000). A revoked token stays accepted until its entry expires (at most `ttl`).
    */
-  cache?: false | CacheOptions;
+  cache?: boolean | CacheOptions;
 }
 
 /** Options when verify does not receive the request. */
@@ -54,14 +61,19 @@ export interface LoginWithAmazonStrategyOptionsWithRequest extends LoginWithAmaz
   passReqToCallback: true;
 }
 
+/** Options whose `passReqToCallback` is only known at run time as a `boolean`. */
+export interface LoginWithAmazonStrategyOptionsWithBoolean extends LoginWithAmazonBaseOptions {
+  passReqToCallback: boolean;
+}
+
 /** The defaults, one documented place. */
 export const DEFAULTS = {
   /** Strategy name. */
   name: 'amazon-token',
   /** Amazon region. */
   region: 'NA' as Region,
-  /** All four token sources. */
-  tokenSources: TOKEN_SOURCES,
+  /** Token sources: not the query (opt-in, RFC 6750 §2.3). */
+  tokenSources: ['header', 'amz-header', 'body'] as readonly TokenSource[],
   /** Body/query field of the access token. */
   accessTokenField: 'access_token',
   /** Body/query field of the refresh token. */
@@ -75,66 +87,31 @@ export const DEFAULTS = {
 } as const;
 
 /** The validated, defaulted configuration a strategy runs on. */
-export interface ResolvedOptions extends Audience {
+export interface ResolvedOptions extends ClientOptions, ExtractOptions {
   name: string;
-  tokenInfoURL: string;
-  profileURL: string;
-  tokenSources: readonly TokenSource[];
-  accessTokenField: string;
-  refreshTokenField: string;
-  tokenFromRequest: ((req: any) => string | undefined | null) | undefined;
   passReqToCallback: boolean;
-  timeout: number;
-  retries: number;
   realm: string;
   /** `false` when the cache is off. */
   cache: ResolvedCacheOptions | false;
 }
 
-/** Largest timer Node accepts (setTimeout clamps anything above to 1 ms). */
-const MAX_TIMEOUT = 2_147_483_647;
+const OPTION_KEYS = [
+  'clientID', 'appID', 'region', 'tokenInfoURL', 'profileURL', 'tokenSources', 'accessTokenField',
+  'refreshTokenField', 'tokenFromRequest', 'passReqToCallback', 'timeout', 'retries', 'realm', 'name', 'cache',
+] as const;
 const MAX_RETRIES = 10;
-const MAX_CACHE_ENTRIES = 10_000_000;
 
-function isNonEmptyString(value: unknown): value is string {
-  return typeof value === 'string' && value.trim() !== '';
-}
-
+/** A client or app id: one id, or a list; whitespace or a comma means a list was pasted into one string. */
 function idList(value: unknown, option: string, required: boolean): string[] {
   if (value === undefined && !required) return [];
   const list = Array.isArray(value) ? (value as unknown[]) : [value];
   if (list.length === 0 || !list.every(isNonEmptyString)) {
     throw new TypeError(`"${option}" must be a non-empty string or array of strings`);
   }
-  return [...new Set(list)];
-}
-
-function isLoopback(hostname: string): boolean {
-  return hostname === 'localhost' || hostname === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
-function endpointURL(value: unknown, option: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  const message = `"${option}" must be an https: URL (http: only for a loopback host), without credentials`;
-  if (typeof value !== 'string' || !URL.canParse(value)) throw new TypeError(message);
-  const url = new URL(value);
-  const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
-  if (!secure || url.username !== '' || url.password !== '') throw new TypeError(message);
-  return url.href;
-}
-
-function integer(value: unknown, option: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new TypeError(`"${option}" must be an integer from ${min} to ${max}`);
+  if (list.some((id) => /[\s,]/.test(id))) {
+    throw new TypeError(`"${option}" must not contain whitespace or commas: pass several ids as an array`);
   }
-  return value;
-}
-
-function stringOption(value: unknown, option: string, fallback: string): string {
-  if (value === undefined) return fallback;
-  if (!isNonEmptyString(value)) throw new TypeError(`"${option}" must be a non-empty string`);
-  return value;
+  return [...new Set(list)];
 }
 
 function tokenSources(value: unknown): readonly TokenSource[] {
@@ -145,34 +122,23 @@ function tokenSources(value: unknown): readonly TokenSource[] {
   return [...(value as TokenSource[])];
 }
 
-function cacheOption(value: unknown): ResolvedCacheOptions | false {
-  if (value === false) return false;
-  if (value !== undefined && (typeof value !== 'object' || value === null || Array.isArray(value))) {
-    throw new TypeError('"cache" must be false or an object');
-  }
-  const c = (value ?? {}) as Record<string, unknown>;
-  const store = c.store;
-  if (store !== undefined) {
-    const methods = ['get', 'set', 'delete'] as const;
-    const ok = typeof store === 'object' && store !== null &&
-      methods.every((method) => typeof (store as Record<string, unknown>)[method] === 'function');
-    if (!ok) throw new TypeError('"cache.store" must have get(key), set(key, value, ttl) and delete(key) methods');
-  }
-  if (c.prefix !== undefined && typeof c.prefix !== 'string') throw new TypeError('"cache.prefix" must be a string');
-  return {
-    ttl: integer(c.ttl, 'cache.ttl', CACHE_DEFAULTS.ttl, 1, MAX_TIMEOUT),
-    max: integer(c.max, 'cache.max', CACHE_DEFAULTS.max, 1, MAX_CACHE_ENTRIES),
-    negativeTtl: integer(c.negativeTtl, 'cache.negativeTtl', CACHE_DEFAULTS.negativeTtl, 0, MAX_TIMEOUT),
-    store: store as CacheStore | undefined,
-    storeTimeout: integer(c.storeTimeout, 'cache.storeTimeout', CACHE_DEFAULTS.storeTimeout, 1, MAX_TIMEOUT),
-    prefix: c.prefix ?? CACHE_DEFAULTS.prefix,
-  };
+function realmOption(value: unknown): string {
+  const realm = stringOption(value, 'realm', DEFAULTS.realm);
+  if (!/^[\x20-\x7e]+$/.test(realm)) throw new TypeError('"realm" must contain printable ASCII characters only');
+  return realm;
+}
+
+function fieldNames(o: Record<string, unknown>): Pick<ResolvedOptions, 'accessTokenField' | 'refreshTokenField'> {
+  const accessTokenField = stringOption(o.accessTokenField, 'accessTokenField', DEFAULTS.accessTokenField);
+  const refreshTokenField = stringOption(o.refreshTokenField, 'refreshTokenField', DEFAULTS.refreshTokenField);
+  if (accessTokenField === refreshTokenField) throw new TypeError('"refreshTokenField" must differ from "accessTokenField"');
+  return { accessTokenField, refreshTokenField };
 }
 
 /** Validates every option and applies the defaults; throws a `TypeError` naming the bad option. */
 export function resolveOptions(options: unknown): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object');
-  const o = options as Record<string, unknown>;
+  const o = optionsObject(options, 'options');
+  assertKnownKeys(o, OPTION_KEYS);
   const region = o.region ?? DEFAULTS.region;
   if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {
     throw new TypeError(`"region" must be one of: ${Object.keys(REGIONS).join(', ')}`);
@@ -181,9 +147,6 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (o.tokenFromRequest !== undefined && typeof o.tokenFromRequest !== 'function') {
     throw new TypeError('"tokenFromRequest" must be a function');
   }
-  if (o.passReqToCallback !== undefined && typeof o.passReqToCallback !== 'boolean') {
-    throw new TypeError('"passReqToCallback" must be a boolean');
-  }
   return {
     name: stringOption(o.name, 'name', DEFAULTS.name),
     clientIDs: idList(o.clientID, 'clientID', true),
@@ -191,13 +154,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     tokenInfoURL: endpointURL(o.tokenInfoURL, 'tokenInfoURL', urls.tokenInfoURL),
     profileURL: endpointURL(o.profileURL, 'profileURL', urls.profileURL),
     tokenSources: tokenSources(o.tokenSources),
-    accessTokenField: stringOption(o.accessTokenField, 'accessTokenField', DEFAULTS.accessTokenField),
-    refreshTokenField: stringOption(o.refreshTokenField, 'refreshTokenField', DEFAULTS.refreshTokenField),
+    ...fieldNames(o),
     tokenFromRequest: o.tokenFromRequest as ResolvedOptions['tokenFromRequest'],
-    passReqToCallback: o.passReqToCallback === true,
+    passReqToCallback: booleanOption(o.passReqToCallback, 'passReqToCallback', false),
     timeout: integer(o.timeout, 'timeout', DEFAULTS.timeout, 1, MAX_TIMEOUT),
     retries: integer(o.retries, 'retries', DEFAULTS.retries, 0, MAX_RETRIES),
-    realm: stringOption(o.realm, 'realm', DEFAULTS.realm),
-    cache: cacheOption(o.cache),
+    realm: realmOption(o.realm),
+    cache: resolveCacheOptions(o.cache),
   };
 }

@@ -1,46 +1,19 @@
 import { Strategy } from 'passport-strategy';
-import { AmazonClient, type Validation } from './amazon-client.js';
+import { AmazonClient } from './amazon-client.js';
 import { CachingValidator } from './cache.js';
 import { challenge } from './challenge.js';
-import { LoginWithAmazonError } from './errors.js';
+import { asError, LoginWithAmazonError } from './errors.js';
 import { extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
 import {
   resolveOptions,
   type LoginWithAmazonStrategyOptions,
+  type LoginWithAmazonStrategyOptionsWithBoolean,
   type LoginWithAmazonStrategyOptionsWithRequest,
   type ResolvedOptions,
 } from './options.js';
-import type { AmazonProfile } from './profile.js';
-
-/** Passport's `done`: `(err)`, `(null, false, info?)` or `(null, user, info?)`. */
-export type VerifyDone = (err: unknown, user?: unknown, info?: unknown) => void;
-
-/**
- * The app's verify callback. Call `done`, or return a promise of `user | false`
- * (whichever settles first wins).
- */
-export type VerifyFunction = (
-  accessToken: string,
-  refreshToken: string | undefined,
-  profile: AmazonProfile,
-  done: VerifyDone,
-) => unknown;
-
-/** The verify callback with `passReqToCallback: true`: the request comes first. */
-export type VerifyFunctionWithRequest<Req = any> = (
-  req: Req,
-  accessToken: string,
-  refreshToken: string | undefined,
-  profile: AmazonProfile,
-  done: VerifyDone,
-) => unknown;
-
-/** Something that validates a token with Amazon (the client itself, or a cache in front of it). */
-export interface TokenValidator {
-  validate(token: string): Promise<Validation>;
-  /** A cached approval, synchronously, or `undefined` to go through `validate()`. */
-  cached?(token: string): Validation | undefined;
-}
+import type { TokenInfo } from './tokeninfo.js';
+import type { TokenValidator, Validation } from './validation.js';
+import { runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
 
 const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
   malformed_authorization: 'malformed Authorization header',
@@ -48,23 +21,41 @@ const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
   not_a_string: 'token is not a string',
   too_long: 'token is longer than 2048 bytes',
   bad_characters: 'token has characters outside the bearer token syntax',
+  malformed_refresh_token: 'malformed refresh token',
 };
 
-/** The per-request outcome functions; `once` guarantees a single Passport action. */
-interface Outcome {
-  once: (action: () => void) => void;
-  fail: (challenge: string, status?: number) => void;
-  error: (err: unknown) => void;
+/** `req.authInfo` when verify passes no `info`: whom Amazon says the token was issued to. */
+export interface LoginWithAmazonAuthInfo {
+  tokenInfo: TokenInfo;
 }
 
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (typeof value === 'object' || typeof value === 'function') && value !== null &&
-    typeof (value as { then?: unknown }).then === 'function';
-}
+/** The one Passport action a request ends in. */
+type Action =
+  | { kind: 'success'; user: unknown; info: unknown }
+  | { kind: 'fail'; challenge: string; status?: number }
+  | { kind: 'error'; error: Error };
 
 function messageOf(info: unknown): unknown {
   if (typeof info === 'string') return info;
   return typeof info === 'object' && info !== null ? (info as { message?: unknown }).message : undefined;
+}
+
+/**
+ * The last resort for an exception thrown by Passport's error action itself (a custom callback
+ * that throws when handed an error): nothing in the strategy can answer any more. Decided
+ * synchronously, it is rethrown to the framework, whose error handling catches it; later, it goes
+ * to Express's `req.next`, or else is rethrown as an uncaught exception, as from any callback.
+ */
+function surface(req: unknown, error: Error, sync: boolean): void {
+  if (sync) throw error;
+  const next = typeof req === 'object' && req !== null ? (req as { next?: unknown }).next : undefined;
+  if (typeof next === 'function') {
+    try {
+      (next as (err: Error) => void)(error);
+      return;
+    } catch { /* rethrown below */ }
+  }
+  process.nextTick(() => { throw error; });
 }
 
 /**
@@ -85,8 +76,9 @@ export class LoginWithAmazonStrategy extends Strategy {
 
   constructor(options: LoginWithAmazonStrategyOptions, verify: VerifyFunction);
   constructor(options: LoginWithAmazonStrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
+  constructor(options: LoginWithAmazonStrategyOptionsWithBoolean, verify: VerifyFunction | VerifyFunctionWithRequest);
   constructor(
-    options: LoginWithAmazonStrategyOptions | LoginWithAmazonStrategyOptionsWithRequest,
+    options: LoginWithAmazonStrategyOptions | LoginWithAmazonStrategyOptionsWithRequest | LoginWithAmazonStrategyOptionsWithBoolean,
     verify: VerifyFunction | VerifyFunctionWithRequest,
   ) {
     super();
@@ -99,61 +91,123 @@ export class LoginWithAmazonStrategy extends Strategy {
     this.validator = cache ? new CachingValidator(client, cache, this.config) : client;
   }
 
+  /**
+   * Forgets a token's cached approval, in memory and in the shared store (when it can delete):
+   * call it on sign-out or when you learn that a token was revoked.
+   */
+  async forget(token: string): Promise<void> {
+    await this.validator.forget?.(token);
+  }
+
+  /** Releases what the strategy holds on to (the shared store's `error` listener). */
+  close(): void {
+    this.validator.close?.();
+  }
+
   /** Ends in exactly one of `success`, `fail` or `error`; the order follows the README's outcome table. */
   override authenticate(req: any): void {
+    let sync = true;
     let settled = false;
-    const once = (action: () => void): void => {
+    const settle = (action: Action): void => {
       if (settled) return;
       settled = true;
-      action();
+      this.deliver(req, action, sync);
     };
+    try {
+      this.start(req, settle);
+    } finally {
+      sync = false;
+    }
+  }
+
+  private start(req: unknown, settle: (action: Action) => void): void {
     const { realm } = this.config;
-    // Status omitted for 401, as Passport only sends WWW-Authenticate with its default 401.
-    const fail = (value: string, status?: number): void => (this.fail as (c: string, s?: number) => void)(value, status);
-    const error = (err: unknown): void => this.error(err as Error);
     const extraction = extractToken(req as RequestLike, this.config);
     switch (extraction.kind) {
       case 'none':
-        return once(() => fail(challenge(realm)));
+        return settle({ kind: 'fail', challenge: challenge(realm) });
       case 'invalid':
-        return once(() => fail(challenge(realm, 'invalid_request', PROBLEM_DESCRIPTIONS[extraction.problem]), 400));
+        return settle({ kind: 'fail', challenge: challenge(realm, 'invalid_request', PROBLEM_DESCRIPTIONS[extraction.problem]), status: 400 });
       case 'error':
-        return once(() => error(extraction.error));
+        return settle({ kind: 'error', error: asError(extraction.error, 'tokenFromRequest threw a non-Error value') });
     }
     const { token, refreshToken } = extraction;
     const hit = this.validator.cached?.(token);
-    if (hit) return this.runVerify(req, token, refreshToken, hit.profile, { once, fail, error });
+    if (hit) return this.runVerify(req, token, refreshToken, hit, settle);
     this.validator.validate(token).then(
-      ({ profile }) => this.runVerify(req, token, refreshToken, profile, { once, fail, error }),
-      (err: unknown) => once(() => {
-        if (!(err instanceof LoginWithAmazonError) || !err.isRejection) return error(err);
-        if (err.code === 'LWA_INSUFFICIENT_SCOPE') return fail(challenge(realm, 'insufficient_scope', err.message), 403);
-        return fail(challenge(realm, 'invalid_token', err.message));
-      }),
+      (validation) => { this.runVerify(req, token, refreshToken, validation, settle); },
+      (err: unknown) => { settle(this.rejection(err)); },
     );
   }
 
-  private runVerify(
-    req: unknown,
-    token: string,
-    refreshToken: string | undefined,
-    profile: AmazonProfile,
-    outcome: Outcome,
-  ): void {
-    const { once, fail, error } = outcome;
-    const done: VerifyDone = (err, user, info) => once(() => {
-      if (err) return error(err);
-      if (!user) return fail(challenge(this.config.realm, 'invalid_token', messageOf(info)));
-      return this.success(user, info);
-    });
-    const failed = (err: unknown): void => once(() => error(err ?? new Error('verify callback failed')));
-    try {
-      const result = this.config.passReqToCallback
+  /** Amazon's "no" as an RFC 6750 `fail()`; anything else (Amazon failing) as `error()`. */
+  private rejection(err: unknown): Action {
+    const { realm } = this.config;
+    if (!(err instanceof LoginWithAmazonError) || !err.isRejection) {
+      return { kind: 'error', error: asError(err, 'token validation failed with a non-Error value') };
+    }
+    if (err.code === 'LWA_INSUFFICIENT_SCOPE') return { kind: 'fail', challenge: challenge(realm, 'insufficient_scope', err.message), status: 403 };
+    return { kind: 'fail', challenge: challenge(realm, 'invalid_token', err.message) };
+  }
+
+  private runVerify(req: unknown, token: string, refreshToken: string | undefined, validation: Validation, settle: (action: Action) => void): void {
+    const { profile, tokenInfo } = validation;
+    runVerify(
+      (done) => (this.config.passReqToCallback
         ? (this.verify as VerifyFunctionWithRequest).call(this, req, token, refreshToken, profile, done)
-        : (this.verify as VerifyFunction).call(this, token, refreshToken, profile, done);
-      if (isThenable(result)) result.then((user) => done(null, user), failed);
-    } catch (err) {
-      failed(err);
+        : (this.verify as VerifyFunction).call(this, token, refreshToken, profile, done)),
+      (outcome: VerifyOutcome) => { settle(this.fromVerify(outcome, tokenInfo)); },
+    );
+  }
+
+  private fromVerify(outcome: VerifyOutcome, tokenInfo: TokenInfo): Action {
+    switch (outcome.kind) {
+      case 'success': {
+        const info = outcome.info ?? ({ tokenInfo: { ...tokenInfo } } satisfies LoginWithAmazonAuthInfo);
+        return { kind: 'success', user: outcome.user, info };
+      }
+      case 'reject':
+        return { kind: 'fail', challenge: challenge(this.config.realm, 'invalid_token', messageOf(outcome.info)) };
+      case 'error':
+        return outcome;
+    }
+  }
+
+  /**
+   * Runs the Passport action outside every guard. If it throws (a custom callback or `res.json`
+   * that throws), the exception goes to `error()`, as passport-http-bearer does; if `error()`
+   * throws too, {@link surface} hands it on. It never comes back into the "once" guard.
+   */
+  private deliver(req: unknown, action: Action, sync: boolean): void {
+    let error: Error;
+    try {
+      this.perform(action);
+      return;
+    } catch (thrown) {
+      error = asError(thrown, 'a Passport action threw a non-Error value');
+    }
+    if (action.kind !== 'error') {
+      try {
+        this.error(error);
+        return;
+      } catch (thrown) {
+        error = asError(thrown, 'Passport\'s error action threw a non-Error value');
+      }
+    }
+    surface(req, error, sync);
+  }
+
+  private perform(action: Action): void {
+    switch (action.kind) {
+      case 'success':
+        return this.success(action.user, action.info);
+      case 'fail':
+        // Status omitted for 401, as Passport only sends WWW-Authenticate with its default 401.
+        return action.status === undefined
+          ? (this.fail as unknown as (challenge: string) => void)(action.challenge)
+          : this.fail(action.challenge, action.status);
+      case 'error':
+        return this.error(action.error);
     }
   }
 }

@@ -1,3 +1,4 @@
+import { inspect } from 'node:util';
 /** The upstream client: headers, concurrency, retries, status mapping, size cap, redirects. */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -103,12 +104,30 @@ describe('retries', () => {
     const options = await listen((req, res) => {
       if (req.url?.startsWith('/auth')) calls += 1;
       res.statusCode = req.url?.startsWith('/auth') ? status : 200;
-      res.end(JSON.stringify(req.url?.startsWith('/auth') ? { error: 'x' } : profileBody()));
+      res.end(JSON.stringify(req.url?.startsWith('/auth') ? { error: 'invalid_token' } : profileBody()));
     });
     const err = await failure(client({ ...options, retries: 3 }).validate(TOKEN));
     expect(calls).toBe(1);
     expect(err.upstreamStatus).toBe(status);
     expect(err.code).toBe(status === 400 || status === 401 ? 'LWA_INVALID_TOKEN' : 'LWA_UPSTREAM_STATUS');
+  });
+
+  test.each<[number, unknown, string | undefined]>([
+    [400, { error: 'invalid_request', error_description: 'The request is missing a required parameter : access_token' }, 'invalid_request'],
+    [400, { error: 'unsupported_grant_type' }, 'unsupported_grant_type'],
+    [401, { error: 'insufficient_scope' }, 'insufficient_scope'],
+    [403, { error: 'access_denied' }, 'access_denied'],
+    [400, '<html>Bad Request</html>', undefined],
+    [400, { error: 'has spaces and a token Atza|secret' }, undefined],
+    [401, {}, undefined],
+  ])('tokeninfo %d with %j is our request refused: LWA_UPSTREAM_STATUS 502 with Amazon\'s error code apart, never its description', async (status, body, code) => {
+    mockAmazon({ tokenInfo: [status, body], optionalProfile: true });
+    const err = await failure(client().validate(TOKEN));
+    expect(err).toMatchObject({ code: 'LWA_UPSTREAM_STATUS', status: 502, endpoint: 'tokeninfo', upstreamStatus: status });
+    expect(err.upstreamError).toBe(code);
+    const views = [err.message, String(err), JSON.stringify(err), inspect(err)];
+    for (const view of views) expect(view).not.toContain('missing a required parameter');
+    expect(JSON.parse(JSON.stringify(err))).toMatchObject({ upstreamStatus: status, ...(code ? { upstreamError: code } : {}) });
   });
 
   test('retries a timeout, then reports LWA_TIMEOUT (504)', async () => {
@@ -145,9 +164,14 @@ describe('answers', () => {
     expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_INVALID_TOKEN', endpoint: 'profile', upstreamStatus: 400 });
   });
 
-  test('maps a profile 401 with an HTML body to LWA_INVALID_TOKEN', async () => {
+  test('maps a profile 401 with an HTML body (not Amazon\'s invalid_token) to LWA_UPSTREAM_STATUS', async () => {
     mockAmazon({ profile: [401, '<html>no</html>'] });
-    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_INVALID_TOKEN', endpoint: 'profile' });
+    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_UPSTREAM_STATUS', status: 502, endpoint: 'profile', upstreamStatus: 401 });
+  });
+
+  test('maps a profile 400 invalid_token to LWA_INVALID_TOKEN', async () => {
+    mockAmazon({ profile: [400, { error: 'invalid_token' }] });
+    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_INVALID_TOKEN', endpoint: 'profile', upstreamError: 'invalid_token' });
   });
 
   test('a tokeninfo verdict wins over a profile failure', async () => {

@@ -78,16 +78,35 @@ describe('tokenSources and field names', () => {
     expect(extractToken({ body: { access_token: TOKEN } }, custom)).toEqual({ kind: 'none' });
   });
 
-  test('takes the refresh token from the body first, then the query, and only if it is a string', () => {
+  test('takes the refresh token from the body or the query, checked like the access token', () => {
     const headers = { authorization: `Bearer ${TOKEN}` };
-    expect(extractToken({ headers, body: { refresh_token: 'b' }, query: { refresh_token: 'q' } }, all)).toEqual(found(TOKEN, 'b'));
-    expect(extractToken({ headers, query: { refresh_token: 'q' } }, all)).toEqual(found(TOKEN, 'q'));
-    expect(extractToken({ headers, body: { refresh_token: ['x'] } }, all)).toEqual(found(TOKEN));
+    expect(extractToken({ headers, body: { refresh_token: 'Atzr|b' } }, all)).toEqual(found(TOKEN, 'Atzr|b'));
+    expect(extractToken({ headers, query: { refresh_token: 'Atzr%7Cq' } }, all)).toEqual(found(TOKEN, 'Atzr|q'));
+    const malformed = { kind: 'invalid', problem: 'malformed_refresh_token' };
+    expect(extractToken({ headers, body: { refresh_token: 'Atzr|b' }, query: { refresh_token: 'Atzr|q' } }, all)).toEqual(malformed);
+    expect(extractToken({ headers, body: { refresh_token: ['x'] } }, all)).toEqual(malformed);
+    expect(extractToken({ headers, body: { refresh_token: 'a b' } }, all)).toEqual(malformed);
+    expect(extractToken({ headers, body: { refresh_token: '' } }, all)).toEqual(malformed);
+    expect(extractToken({ headers, body: { refresh_token: `Atzr|${'r'.repeat(2048)}` } }, all)).toEqual(malformed);
+  });
+
+  test('reads the refresh token only from the enabled body and query sources', () => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    const noQuery = { ...all, tokenSources: ['header' as const, 'body' as const] };
+    expect(extractToken({ headers, query: { refresh_token: 'Atzr|q' } }, noQuery)).toEqual(found(TOKEN));
+    expect(extractToken({ headers, query: { refresh_token: 'a b' } }, noQuery)).toEqual(found(TOKEN));
+    const headerOnly = { ...all, tokenSources: ['header' as const] };
+    expect(extractToken({ headers, body: { refresh_token: 'Atzr|b' }, query: { refresh_token: 'Atzr|q' } }, headerOnly)).toEqual(found(TOKEN));
   });
 });
 
 describe('tokenFromRequest', () => {
   const withExtractor = (fn: (req: unknown) => string | undefined | null): ExtractOptions => ({ ...all, tokenFromRequest: fn });
+  test('gives no refresh token: the app\'s extractor owns the request', () => {
+    expect(extractToken({ body: { refresh_token: 'Atzr|b' } }, withExtractor(() => TOKEN))).toEqual(found(TOKEN));
+    expect(extractToken({ body: { refresh_token: 'a b' } }, withExtractor(() => TOKEN))).toEqual(found(TOKEN));
+  });
+
   test('replaces the sources', () => {
     expect(extractToken({ headers: { authorization: `Bearer ${TOKEN}` } }, withExtractor(() => undefined))).toEqual({ kind: 'none' });
     expect(extractToken({}, withExtractor(() => TOKEN))).toEqual(found(TOKEN));

@@ -15,7 +15,7 @@ describe('defaults', () => {
       appIDs: [],
       tokenInfoURL: 'https://api.amazon.com/auth/o2/tokeninfo',
       profileURL: 'https://api.amazon.com/user/profile',
-      tokenSources: ['header', 'amz-header', 'body', 'query'],
+      tokenSources: ['header', 'amz-header', 'body'],
       accessTokenField: 'access_token',
       refreshTokenField: 'refresh_token',
       tokenFromRequest: undefined,
@@ -91,6 +91,15 @@ describe('bad options throw a TypeError naming the option', () => {
     ['retries too many', { retries: 11 }, /"retries"/],
     ['realm empty', { realm: '' }, /"realm"/],
     ['name empty', { name: '' }, /"name"/],
+    ['clientID with a space (a list in one string)', { clientID: 'web ios' }, /^"clientID" must not contain whitespace or commas: pass several ids as an array$/],
+    ['clientID with a comma', { clientID: 'web,ios' }, /"clientID" must not contain whitespace or commas/],
+    ['clientID with a trailing newline', { clientID: 'web\n' }, /"clientID" must not contain whitespace or commas/],
+    ['clientID array with a comma in one member', { clientID: ['web', 'ios,android'] }, /"clientID" must not contain/],
+    ['appID with a tab', { appID: 'app\tother' }, /"appID" must not contain whitespace or commas/],
+    ['realm with a newline', { realm: 'Users\r\nSet-Cookie: x' }, /^"realm" must contain printable ASCII characters only$/],
+    ['realm with non-ASCII', { realm: 'Utilisateurs é' }, /"realm" must contain printable ASCII/],
+    ['refreshTokenField equal to accessTokenField', { refreshTokenField: 'access_token' }, /^"refreshTokenField" must differ from "accessTokenField"$/],
+    ['both fields renamed to the same', { accessTokenField: 't', refreshTokenField: 't' }, /"refreshTokenField" must differ/],
   ];
   test.each(cases)('%s', (_name, options, message) => {
     expect(build(options)).toThrow(TypeError);
@@ -109,5 +118,61 @@ describe('bad options throw a TypeError naming the option', () => {
   test('accepts the edge values', () => {
     expect(build({ timeout: 1, retries: 0 })).not.toThrow();
     expect(build({ timeout: 2 ** 31 - 1, retries: 10 })).not.toThrow();
+  });
+});
+
+describe('unknown option keys throw a TypeError naming the key and the closest known one', () => {
+  test.each<[Record<string, unknown>, string]>([
+    [{ tokenSource: ['header'] }, 'unknown option "tokenSource"; did you mean "tokenSources"?'],
+    [{ clientId: 'x' }, 'unknown option "clientId"; did you mean "clientID"?'],
+    [{ passReqToCallBack: true }, 'unknown option "passReqToCallBack"; did you mean "passReqToCallback"?'],
+    [{ timeOut: 10 }, 'unknown option "timeOut"; did you mean "timeout"?'],
+    [{ scope: ['profile'] }, 'unknown option "scope"'],
+    [{ cache: { ttll: 5 } }, 'unknown option "cache.ttll"; did you mean "cache.ttl"?'],
+    [{ cache: { secrets: 'x'.repeat(32) } }, 'unknown option "cache.secrets"; did you mean "cache.secret"?'],
+    [{ cache: { negativeTTL: 5 } }, 'unknown option "cache.negativeTTL"; did you mean "cache.negativeTtl"?'],
+    [{ cache: { redis: {} } }, 'unknown option "cache.redis"'],
+  ])('%j', (options, message) => {
+    expect(build(options)).toThrow(TypeError);
+    expect(build(options)).toThrow(message);
+  });
+
+  test('a far-off key gets no suggestion', () => {
+    expect(build({ scope: ['profile'] })).toThrow(/^unknown option "scope"$/);
+  });
+});
+
+describe('the cache option', () => {
+  const secret = 's'.repeat(32);
+  const store = { get: () => undefined, set: () => undefined };
+
+  test('true means on, with the defaults', () => {
+    expect(resolveOptions({ clientID: 'c', cache: true }).cache).toEqual(resolveOptions({ clientID: 'c' }).cache);
+    expect(resolveOptions({ clientID: 'c', cache: true }).cache).toMatchObject({ ttl: 60_000, max: 10_000, negativeMax: 10_000 });
+  });
+
+  test('a store without cache.secret is a TypeError', () => {
+    expect(build({ cache: { store } })).toThrow(/^"cache.secret" is required with "cache.store": a string of at least 32 characters$/);
+  });
+
+  test.each<[string, unknown]>([
+    ['31 characters', 's'.repeat(31)],
+    ['an empty array', []],
+    ['an array with a short member', [secret, 'short']],
+    ['a number', 12345],
+    ['a Buffer', Buffer.alloc(32)],
+  ])('cache.secret as %s is a TypeError', (_name, value) => {
+    expect(build({ cache: { store, secret: value } })).toThrow(/^"cache.secret" must be a string of at least 32 characters, or a non-empty array of them$/);
+  });
+
+  test('accepts a secret of 32 characters, or an array of them for rotation; the first signs', () => {
+    expect(resolveOptions({ clientID: 'c', cache: { store, secret } }).cache).toMatchObject({ secrets: [secret] });
+    const rotated = ['n'.repeat(40), secret];
+    expect(resolveOptions({ clientID: 'c', cache: { store, secret: rotated } }).cache).toMatchObject({ secrets: rotated });
+  });
+
+  test('a store needs get and set; delete is optional', () => {
+    expect(build({ cache: { store: { get: () => undefined }, secret } })).toThrow('"cache.store" must have get(key) and set(key, value, ttl) methods');
+    expect(build({ cache: { store, secret } })).not.toThrow();
   });
 });

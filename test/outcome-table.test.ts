@@ -78,7 +78,8 @@ describe('row 2: malformed request -> 400 invalid_request, no upstream call', ()
 
   test.each(cases)('answers 400 for %s', async (_name, init) => {
     const upstream = countUpstream();
-    const { url, seen } = await serve();
+    // The query cases need the query turned on (it is off by default).
+    const { url, seen } = await serve({ tokenSources: ['header', 'amz-header', 'body', 'query'] });
     const { path = '', ...request } = init;
     const res = await fetch(`${url}/api/me${path}`, request);
     expect(res.status).toBe(400);
@@ -225,9 +226,26 @@ describe('row 7: verify gives a user -> success', () => {
     expect(await res.json()).toEqual({ user: { id: 'amzn1.account.K2LI23KL2LK2' }, authInfo: { scope: 'profile' } });
   });
 
-  test('takes the token from x-amz-access-token, the body and the query too', async () => {
-    for (let i = 0; i < 3; i += 1) mockAmazon();
+  test('without info from verify, req.authInfo is { tokenInfo }: whom Amazon says the token was issued to', async () => {
+    mockAmazon();
     const { url } = await serve();
+    const res = await fetch(`${url}/api/me`, { headers: bearer() });
+    expect(await res.json()).toEqual({ user: { id: 'amzn1.account.K2LI23KL2LK2', name: 'Mork Hashimoto' }, authInfo: { tokenInfo: tokenInfoBody() } });
+  });
+
+  test('ignores a token in the query by default: 401, no call to Amazon', async () => {
+    const upstream = countUpstream();
+    const { url } = await serve();
+    const res = await fetch(`${url}/api/me?access_token=${encodeURIComponent(TOKEN)}`);
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer realm="Users"');
+    expect(upstream.count()).toBe(0);
+    upstream.stop();
+  });
+
+  test('takes the token from x-amz-access-token, the body, and the query when enabled', async () => {
+    for (let i = 0; i < 3; i += 1) mockAmazon();
+    const { url } = await serve({ tokenSources: ['header', 'amz-header', 'body', 'query'] });
     const viaAmz = await fetch(`${url}/api/me`, { headers: { 'x-amz-access-token': TOKEN } });
     const viaBody = await fetch(`${url}/api/me`, {
       method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `access_token=${encodeURIComponent(TOKEN)}`,

@@ -3,6 +3,7 @@
  * `new Keyv(new KeyvRedis(...))`. Needs Debian's `redis-server` (`.ci/run` installs it); this file
  * starts its own server on a free loopback port and stops it.
  */
+import { createHash, createHmac } from 'node:crypto';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
@@ -16,6 +17,8 @@ const run = promisify(execFile);
 const CLIENT = 'amzn1.application-oa2-client.redis';
 const WORKER = path.join(import.meta.dirname, 'fixtures', 'redis-worker.ts');
 
+/** The cache secret both worker processes share. */
+const SECRET = 'redis-test-secret-0123456789abcdef';
 let amazon: FakeAmazon;
 let redis: ChildProcess | undefined;
 let port: number;
@@ -51,6 +54,7 @@ async function worker(token: string, ttl = 60_000): Promise<WorkerResult> {
       LWA_TOKENINFO_URL: amazon.endpoints.tokenInfoURL,
       LWA_PROFILE_URL: amazon.endpoints.profileURL,
       LWA_CACHE_TTL: String(ttl),
+      LWA_CACHE_SECRET: SECRET,
       LWA_TOKEN: token,
     },
     timeout: 30_000,
@@ -79,6 +83,28 @@ afterAll(async () => {
 });
 
 describe('two processes sharing Redis through Keyv', () => {
+  test('anyone who can write to Redis cannot sign in: an approval copied to an invented token\'s key is never served', async () => {
+    await redisCli('FLUSHALL');
+    amazon.reset();
+    const victim = amazon.issueToken({ user_id: 'amzn1.account.VICTIM', name: 'Victim' });
+    expect((await worker(victim)).status).toBe(200);
+    const [victimKey] = (await redisCli('--scan')).split('\n').filter(Boolean) as [string];
+    const approval = await redisCli('GET', victimKey);
+    const hmacOf = (token: string): string => createHmac('sha256', SECRET).update(token).digest('base64url');
+    expect(victimKey.endsWith(hmacOf(victim))).toBe(true);
+    // The attacker invents a token and writes the victim's approval under its key: the old scheme's
+    // SHA-256 key, and the real HMAC key as if it had leaked.
+    const invented = `Atza|${'F'.repeat(400)}`;
+    const sha = createHash('sha256').update(invented).digest('base64url');
+    await redisCli('SET', victimKey.replace(hmacOf(victim), sha), approval);
+    await redisCli('SET', victimKey.replace(hmacOf(victim), hmacOf(invented)), approval);
+    amazon.reset();
+    const answer = await worker(invented);
+    expect(answer.status).toBe(401);
+    expect(answer.body).not.toContain('VICTIM');
+    expect(amazon.calls.tokeninfo).toBe(1); // both copies were misses: Amazon was asked, and said no
+  });
+
   test('the second process authenticates a token the first validated with zero upstream calls', async () => {
     amazon.reset();
     const token = amazon.issueToken({ user_id: 'amzn1.account.REDIS1', name: 'Redis One' });

@@ -1,7 +1,7 @@
 /** The verify callback: both styles, passReqToCallback, first-settled wins, errors. */
 import { describe, expect, jest, test } from '@jest/globals';
 import { LoginWithAmazonStrategy, type VerifyDone, type VerifyFunction, type VerifyFunctionWithRequest } from '../lib/index.js';
-import { CLIENT_ID, TOKEN, mockAmazon } from './helpers/amazon-nock.js';
+import { CLIENT_ID, TOKEN, mockAmazon, tokenInfoBody } from './helpers/amazon-nock.js';
 
 type Action = ['success', unknown, unknown] | ['fail', unknown, unknown] | ['error', unknown] | ['pass'] | ['redirect'];
 
@@ -24,16 +24,19 @@ function run(strategy: LoginWithAmazonStrategy, req: Record<string, unknown>, se
   });
 }
 
+/** What `req.authInfo` gets when verify passes no info: the tokeninfo answer. */
+const AUTH_INFO = { tokenInfo: tokenInfoBody() };
+
 const req = (): Record<string, unknown> => ({ headers: { authorization: `Bearer ${TOKEN}` }, body: { refresh_token: 'Atzr|refresh' } });
 const make = (verify: VerifyFunction): LoginWithAmazonStrategy =>
-  new LoginWithAmazonStrategy({ clientID: CLIENT_ID, cache: false } as never, verify);
+  new LoginWithAmazonStrategy({ clientID: CLIENT_ID, cache: false }, verify);
 
 describe('callback style', () => {
   test('passes the access token, the refresh token field, the profile and done', async () => {
     mockAmazon();
     const verify = jest.fn<VerifyFunction>((_a, _r, profile, done) => done(null, { id: profile.id }));
     const actions = await run(make(verify), req());
-    expect(actions).toEqual([['success', { id: 'amzn1.account.K2LI23KL2LK2' }, undefined]]);
+    expect(actions).toEqual([['success', { id: 'amzn1.account.K2LI23KL2LK2' }, AUTH_INFO]]);
     const [accessToken, refreshToken, profile, done] = verify.mock.calls[0] ?? [];
     expect(accessToken).toBe(TOKEN);
     expect(refreshToken).toBe('Atzr|refresh');
@@ -73,7 +76,7 @@ describe('callback style', () => {
       done(null, false);
       done(new Error('late'));
     }), req());
-    expect(actions).toEqual([['success', { id: 1 }, undefined]]);
+    expect(actions).toEqual([['success', { id: 1 }, AUTH_INFO]]);
   });
 
   test('turns a synchronous throw into error()', async () => {
@@ -88,14 +91,14 @@ describe('callback style', () => {
       done(null, { id: 1 });
       throw new Error('after');
     }), req());
-    expect(actions).toEqual([['success', { id: 1 }, undefined]]);
+    expect(actions).toEqual([['success', { id: 1 }, AUTH_INFO]]);
   });
 });
 
 describe('promise style', () => {
   test('settles with the resolved user', async () => {
     mockAmazon();
-    expect(await run(make(async (_a, _r, p) => ({ id: p.id })), req())).toEqual([['success', { id: 'amzn1.account.K2LI23KL2LK2' }, undefined]]);
+    expect(await run(make(async (_a, _r, p) => ({ id: p.id })), req())).toEqual([['success', { id: 'amzn1.account.K2LI23KL2LK2' }, AUTH_INFO]]);
   });
 
   test('a promise of false fails with 401 invalid_token', async () => {
@@ -123,7 +126,7 @@ describe('promise style', () => {
       done(null, { from: 'done' });
       return { from: 'promise' };
     }), req());
-    expect(actions).toEqual([['success', { from: 'done' }, undefined]]);
+    expect(actions).toEqual([['success', { from: 'done' }, AUTH_INFO]]);
   });
 
   test('a promise that settles before done wins, and the later done is ignored', async () => {
@@ -134,13 +137,13 @@ describe('promise style', () => {
       return Promise.resolve({ from: 'promise' });
     }), req(), 10);
     later?.(null, { from: 'done' });
-    expect(actions).toEqual([['success', { from: 'promise' }, undefined]]);
+    expect(actions).toEqual([['success', { from: 'promise' }, AUTH_INFO]]);
   });
 
   test('any thenable counts, not only native promises', async () => {
     mockAmazon();
     const thenable = { then: (resolve: (v: unknown) => void) => resolve({ id: 'thenable' }) };
-    expect(await run(make(() => thenable), req())).toEqual([['success', { id: 'thenable' }, undefined]]);
+    expect(await run(make(() => thenable), req())).toEqual([['success', { id: 'thenable' }, AUTH_INFO]]);
   });
 });
 
@@ -150,7 +153,7 @@ describe('passReqToCallback', () => {
     const request = req();
     const verify = jest.fn<VerifyFunctionWithRequest>((r, a, _rt, p, done) => done(null, { same: r === request, a, id: p.id }));
     const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT_ID, passReqToCallback: true, cache: false } as never, verify);
-    expect(await run(strategy, request)).toEqual([['success', { same: true, a: TOKEN, id: 'amzn1.account.K2LI23KL2LK2' }, undefined]]);
+    expect(await run(strategy, request)).toEqual([['success', { same: true, a: TOKEN, id: 'amzn1.account.K2LI23KL2LK2' }, AUTH_INFO]]);
     expect(verify.mock.calls[0]?.[2]).toBe('Atzr|refresh');
   });
 });
@@ -177,7 +180,7 @@ describe('the strategy object', () => {
     mockAmazon();
     const strategy = new LoginWithAmazonStrategy({
       clientID: CLIENT_ID, cache: false, tokenFromRequest: (r: { headers: Record<string, string> }) => r.headers['x-token'],
-    } as never, (_a: string, _r: unknown, p: { id: string }, done: VerifyDone) => done(null, { id: p.id }));
+    }, (_a: string, _r: unknown, p: { id: string }, done: VerifyDone) => done(null, { id: p.id }));
     const actions = await run(strategy, { headers: { 'x-token': TOKEN, authorization: 'Bearer other' } });
     expect(actions[0]?.[0]).toBe('success');
     expect(await run(strategy, { headers: {} })).toEqual([['fail', 'Bearer realm="Users"', undefined]]);

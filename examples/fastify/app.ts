@@ -16,7 +16,7 @@ declare module 'fastify' {
 
 /**
  * The Fastify example: `GET /api/me` needs a Login with Amazon access token (`Authorization: Bearer`,
- * or `access_token` in a JSON/form body or the query) and answers the signed-in user.
+ * `x-amz-access-token`, or `access_token` in a JSON/form body; the query only if you enable it) and answers the signed-in user.
  */
 export async function createApp(
   options: LoginWithAmazonStrategyOptions,

@@ -14,7 +14,7 @@ export type User = Omit<AmazonProfile, '_raw' | '_json'>;
 
 /**
  * The Koa example: `GET /api/me` needs a Login with Amazon access token (`Authorization: Bearer`,
- * or `access_token` in a JSON/form body or the query) and answers the signed-in user.
+ * `x-amz-access-token`, or `access_token` in a JSON/form body; the query only if you enable it) and answers the signed-in user.
  */
 export function createApp(options: LoginWithAmazonStrategyOptions): Koa {
   const passport = new KoaPassport();

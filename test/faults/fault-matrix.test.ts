@@ -3,18 +3,14 @@
  * strategy ends in exactly one `fail` or `error` (never `success`), within the timeout budget,
  * without an unhandled rejection, a stray socket or timer, or the token in the error.
  *
- * Mapping (README outcome table): tokeninfo 400/401 -> fail 401 invalid_token; profile
- * insufficient_scope -> fail 403; network error -> LWA_NETWORK 502; timeout -> LWA_TIMEOUT 504;
+ * Mapping (README outcome table): Amazon's `invalid_token` (400/401) -> fail 401 invalid_token; profile
+ * insufficient_scope -> fail 403; any other 4xx (our request refused) -> LWA_UPSTREAM_STATUS 502; network error -> LWA_NETWORK 502; timeout -> LWA_TIMEOUT 504;
  * 5xx after the retries, 429, 3xx -> LWA_UPSTREAM_STATUS 502; unparseable, wrongly shaped or over
  * 1 MiB -> LWA_BAD_RESPONSE 502.
  *
- * Two answers are the token's fault rather than Amazon's, by design of lib/amazon-client.ts and
- * lib/tokeninfo.ts, and are checked as such:
- * - 400 `invalid_request`: the client maps every 400/401 to LWA_INVALID_TOKEN (fail 401). The
- *   strategy only sends tokens of valid syntax, in the header Amazon documents, so Amazon calling
- *   the request malformed means it could not use the token. Answering 401 fails closed, tells the
- *   client to get a new token, and keeps a flood of junk tokens from turning into 5xx alarms;
- *   `upstreamStatus: 400` stays on the error for anyone debugging it.
+ * - 400 `invalid_request` (or any 4xx whose `error` is not `invalid_token`) is Amazon refusing our
+ *   request, not the user's token: LWA_UPSTREAM_STATUS 502 with `upstreamStatus` and
+ *   `upstreamError`, so that an incompatibility shows as an outage instead of every user getting 401.
  * - tokeninfo `exp` <= 0 (a well-typed number): `exp` is seconds left, so the token has expired:
  *   fail 401. A non-integer `exp` is a wrong shape: LWA_BAD_RESPONSE.
  */
@@ -143,10 +139,10 @@ const FAULTS: Fault[] = [
   })),
   { name: '429 (not retried)', handler: status(429, { error: 'TooManyRequests' }), expected: err('LWA_UPSTREAM_STATUS', 502, 429), attempts: 1 },
   { name: '400 invalid_token', handler: status(400, { error: 'invalid_token', error_description: 'bad' }), expected: FAIL_401, attempts: 1 },
-  { name: '400 invalid_request', handler: status(400, { error: 'invalid_request', error_description: 'missing' }), expected: FAIL_401, attempts: 1 },
+  { name: '400 invalid_request', handler: status(400, { error: 'invalid_request', error_description: 'missing' }), expected: err('LWA_UPSTREAM_STATUS', 502, 400), attempts: 1 },
   {
     name: '401 insufficient_scope', handler: status(401, { error: 'insufficient_scope' }), attempts: 1,
-    expected: (endpoint) => (endpoint === 'profile' ? FAIL_403 : FAIL_401),
+    expected: (endpoint) => (endpoint === 'profile' ? FAIL_403 : err('LWA_UPSTREAM_STATUS', 502, 401)),
   },
   { name: '200 with an HTML page', handler: body200('<html><body>Service Unavailable</body></html>'), expected: err('LWA_BAD_RESPONSE', 502) },
   {
@@ -326,7 +322,7 @@ describe('the same faults with the cache on (default options): nothing half-fini
     const tokenInfoCalls = upstream.calls[PATHS.tokeninfo] ?? 0;
     const next = authenticate(strategy, req);
     const action = await within(next.first, BOUND, 'the next outcome');
-    expect(action).toEqual({ type: 'success', user: { id: USER_ID }, info: undefined });
+    expect(action).toEqual({ type: 'success', user: { id: USER_ID }, info: { tokenInfo: expect.objectContaining({ user_id: USER_ID }) } });
     expect(upstream.calls[PATHS.tokeninfo]).toBe(tokenInfoCalls + 1);
 
     await upstream.close();

@@ -93,7 +93,7 @@ describe.each(VERSIONS)('%s (express@%s)', (_name, version, express, major) => {
       await amazon.close();
     });
 
-    test('reads access_token from a JSON body, a form body and the query', async () => {
+    test('reads access_token from a JSON body and a form body, and ignores the query (off by default)', async () => {
       const app = await serve(express, options);
       apps.push(app);
       await expectBodyAndQueryTokens(app, amazon);

@@ -55,7 +55,7 @@ describe('Fastify: token places, default error handler and log', () => {
     await amazon.close();
   });
 
-  test('reads access_token from a JSON body, a form body (@fastify/formbody) and the query', async () => {
+  test('reads access_token from a JSON body and a form body (@fastify/formbody), and ignores the query (off by default)', async () => {
     await expectBodyAndQueryTokens(app, amazon);
   });
 

@@ -48,7 +48,7 @@ describe('Koa: token places and Koa\'s own error handling', () => {
     await amazon.close();
   });
 
-  test('reads access_token from a JSON body (@koa/bodyparser), a form body and the query', async () => {
+  test('reads access_token from a JSON body (@koa/bodyparser) and a form body, and ignores the query (off by default)', async () => {
     const app = await serve(createApp(options));
     apps.push(app);
     await expectBodyAndQueryTokens(app, amazon);

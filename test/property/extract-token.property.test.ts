@@ -13,7 +13,7 @@ import {
   type TokenSource,
   type VerifyFunction,
 } from '../../lib/index.js';
-import type { Validation } from '../../lib/amazon-client.js';
+import type { Validation } from '../../lib/validation.js';
 import { authenticate, type Action } from '../faults/helpers.js';
 
 const NUM_RUNS = 300;
@@ -28,6 +28,7 @@ const USER_ID = 'amzn1.account.PROPERTY';
 const VALIDATION: Validation = {
   tokenInfo: { iss: 'https://www.amazon.com', user_id: USER_ID, aud: 'client', exp: 3000 },
   profile: { provider: 'amazon', id: USER_ID, displayName: 'P', _raw: '{}', _json: { user_id: USER_ID } },
+  askedAt: Date.now(),
 };
 
 type Upstream = 'approve' | 'invalid_token' | 'insufficient_scope' | 'network';
@@ -186,10 +187,10 @@ describe('authenticate() on arbitrary requests', () => {
         if (source === 'amz-header') req.headers = { 'x-amz-access-token': sent };
         if (source === 'body') req.body = { access_token: sent };
         if (source === 'query') req.query = { access_token: sent };
-        const strategy = new Probe({}, 'approve', verifyOf('user'));
+        const strategy = new Probe({ tokenSources: [...SOURCES] }, 'approve', verifyOf('user'));
         const { actions } = await outcome(strategy, req);
         expect(strategy.asked).toEqual([token]);
-        expect(actions).toEqual([{ type: 'success', user: { id: USER_ID }, info: undefined }]);
+        expect(actions).toEqual([{ type: 'success', user: { id: USER_ID }, info: { tokenInfo: VALIDATION.tokenInfo } }]);
       }),
       { numRuns: 100 },
     );
@@ -198,7 +199,7 @@ describe('authenticate() on arbitrary requests', () => {
   test('never asks Amazon about a repeated query parameter (?access_token=a&access_token=b)', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(tokenish, { minLength: 2, maxLength: 4 }), async (values) => {
-        const strategy = new Probe({}, 'approve', verifyOf('user'));
+        const strategy = new Probe({ tokenSources: [...SOURCES] }, 'approve', verifyOf('user'));
         const { actions } = await outcome(strategy, { headers: {}, query: { access_token: values } });
         expect(strategy.asked).toEqual([]);
         expect(actions).toHaveLength(1);

@@ -5,6 +5,9 @@
 import { Passport } from 'passport';
 import LoginWithAmazonStrategyDefault, {
   CACHE_DEFAULTS,
+  DEFAULTS,
+  MIN_SECRET_LENGTH,
+  UNDEFINED_USER_MESSAGE,
   LoginWithAmazonError,
   LoginWithAmazonStrategy,
   MAX_RESPONSE_BYTES,
@@ -16,10 +19,12 @@ import LoginWithAmazonStrategyDefault, {
   type CacheOptions,
   type CacheStore,
   type Endpoint,
+  type LoginWithAmazonAuthInfo,
   type LoginWithAmazonBaseOptions,
   type LoginWithAmazonErrorCode,
   type LoginWithAmazonErrorDetails,
   type LoginWithAmazonStrategyOptions,
+  type LoginWithAmazonStrategyOptionsWithBoolean,
   type LoginWithAmazonStrategyOptionsWithRequest,
   type Region,
   type RegionEndpoints,
@@ -30,6 +35,7 @@ import LoginWithAmazonStrategyDefault, {
   type VerifyDone,
   type VerifyFunction,
   type VerifyFunctionWithRequest,
+  type VerifyInfo,
 } from 'passport-login-with-amazon';
 import {
   FAKE_APP_ID,
@@ -53,7 +59,10 @@ const sources: TokenSource[] = ['header', 'amz-header', 'body', 'query'];
 const region: Region = 'EU';
 const endpoints: RegionEndpoints = REGIONS[region];
 const store: CacheStore = { get: async () => undefined, set: async () => true, delete: async () => true };
-const cache: CacheOptions = { ttl: CACHE_DEFAULTS.ttl, max: 100, negativeTtl: 0, store, storeTimeout: 100, prefix: 'app:' };
+const cache: CacheOptions = {
+  ttl: CACHE_DEFAULTS.ttl, max: 100, negativeTtl: 0, negativeMax: 100, store, storeTimeout: 100, prefix: 'app:',
+  secret: ['x'.repeat(MIN_SECRET_LENGTH), 'y'.repeat(32)],
+};
 const base: LoginWithAmazonBaseOptions = { clientID: ['a', 'b'], appID: 'app', region, tokenSources: sources, cache };
 const options: LoginWithAmazonStrategyOptions = { ...base, ...endpoints, timeout: 2000, retries: 0, realm: 'API', name: 'lwa' };
 const withRequest: LoginWithAmazonStrategyOptionsWithRequest = { clientID: 'a', passReqToCallback: true, cache: false };
@@ -75,6 +84,19 @@ passport.use(new LoginWithAmazonStrategy(options, callbackStyle));
 passport.use(new LoginWithAmazonStrategyDefault({ clientID: 'a' }, promiseStyle));
 passport.use(new LoginWithAmazonStrategy(withRequest, withReq));
 const name: string = new LoginWithAmazonStrategy({ clientID: 'a' }, promiseStyle).name;
+// passReqToCallback known only at run time: a plain boolean compiles (the third overload).
+const fromEnv: boolean = process.env.PASS_REQ === '1';
+const withBoolean: LoginWithAmazonStrategyOptionsWithBoolean = { clientID: 'a', passReqToCallback: fromEnv };
+const either = new LoginWithAmazonStrategy({ clientID: 'a', passReqToCallback: fromEnv }, fromEnv ? withReq : promiseStyle);
+new LoginWithAmazonStrategy(withBoolean, callbackStyle);
+const forgotten: Promise<void> = either.forget('Atza|x');
+either.close();
+const info: VerifyInfo = { message: 'no such user' };
+const withInfo: VerifyFunction = (_a, _r, _p, done) => { done(null, false, info); done(null, false, 'plain message'); };
+const authInfo = (req: { authInfo?: unknown }): string | undefined => (req.authInfo as LoginWithAmazonAuthInfo | undefined)?.tokenInfo.aud;
+const sourcesByDefault: readonly TokenSource[] = DEFAULTS.tokenSources;
+const undefinedUser: string = UNDEFINED_USER_MESSAGE;
+new LoginWithAmazonStrategy({ clientID: 'a', cache: true }, promiseStyle);
 
 class CountingValidator implements TokenValidator {
   count = 0;
@@ -83,7 +105,7 @@ class CountingValidator implements TokenValidator {
     this.count += 1;
     const validation = await this.inner.validate(token);
     const info: TokenInfo = validation.tokenInfo;
-    return { tokenInfo: info, profile: validation.profile };
+    return { tokenInfo: info, profile: validation.profile, askedAt: validation.askedAt };
   }
 }
 
@@ -123,9 +145,11 @@ new LoginWithAmazonStrategy({}, promiseStyle);
 new LoginWithAmazonStrategy({ clientID: 'a', region: 'US' }, promiseStyle);
 // @ts-expect-error a verify with req needs passReqToCallback: true
 new LoginWithAmazonStrategy({ clientID: 'a' }, withReq);
-// @ts-expect-error cache is false or an object, not true
-new LoginWithAmazonStrategy({ clientID: 'a', cache: true }, promiseStyle);
+// @ts-expect-error cache is a boolean or an object
+new LoginWithAmazonStrategy({ clientID: 'a', cache: 'on' }, promiseStyle);
+// @ts-expect-error verify's info is an object or a string
+const badInfo: VerifyFunction = (_a, _r, _p, done) => { done(null, false, 42); };
 // @ts-expect-error an error code outside the union
 const wrongCode: LoginWithAmazonErrorCode = 'LWA_OOPS';
 
-export { CountingValidator, bearer, describeError, limits, made, name, withFake, wrongCode };
+export { CountingValidator, authInfo, badInfo, bearer, forgotten, sourcesByDefault, undefinedUser, withInfo, describeError, limits, made, name, withFake, wrongCode };

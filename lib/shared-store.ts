@@ -1,0 +1,174 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { CacheStore } from './cache-options.js';
+import { toProfile } from './profile.js';
+import { assertAudience, parseTokenInfo, type Audience } from './tokeninfo.js';
+import { expiresAt, type Validation } from './validation.js';
+
+/** Store failures in a row after which the store is skipped for {@link STORE_COOL_DOWN_MS}. */
+export const STORE_MAX_FAILURES = 3;
+/** How long a failing store is left alone. */
+export const STORE_COOL_DOWN_MS = 10_000;
+
+/**
+ * How far in the future another process's clock may put an approval's time (hosts' clocks drift
+ * apart by milliseconds to seconds). Such an entry is served as if just approved.
+ */
+export const MAX_CLOCK_SKEW_MS = 5000;
+
+/** What an entry is bound to: whoever reads it must ask the same endpoints for the same audience. */
+export interface StoreBinding extends Audience {
+  tokenInfoURL: string;
+  profileURL: string;
+}
+
+/** Settings of the shared store. */
+export interface SharedStoreOptions {
+  store: CacheStore;
+  /** The first signs; all verify. */
+  secrets: readonly string[];
+  prefix: string;
+  timeout: number;
+  /** Approvals older than this (ms since Amazon was asked) are never served. */
+  ttl: number;
+}
+
+/** What is written: the approval as text, and an HMAC over the key, the binding and that text. */
+interface Sealed {
+  v: 2;
+  data: string;
+  mac: string;
+}
+
+/** The approval inside {@link Sealed.data}. */
+interface Payload {
+  tokenInfo: unknown;
+  /** The profile body as Amazon sent it. */
+  profile: string;
+  askedAt: number;
+}
+
+/** Settles with the store's answer, or rejects when it fails or takes longer than `ms`. */
+function withTimeout(value: unknown, ms: number): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => { reject(new Error('store timeout')); }, ms);
+    timer.unref();
+    Promise.resolve(value).then(
+      (result) => { clearTimeout(timer); resolve(result); },
+      () => { clearTimeout(timer); reject(new Error('store failed')); },
+    );
+  });
+}
+
+const hmac = (secret: string, text: string): Buffer => createHmac('sha256', secret).update(text).digest();
+
+/**
+ * A shared store (Redis, …) that anyone with write access could fill, so nothing in it is taken on
+ * trust: keys are an HMAC of the token, values carry an HMAC over the key, this strategy's audience
+ * and endpoints, and the approval; an entry that fails the check, is older than `ttl` or names
+ * another audience is a miss. Every call is bounded by `timeout`; failures and slow answers count
+ * as misses, and after {@link STORE_MAX_FAILURES} in a row the store is skipped for a cool-down.
+ */
+export class SharedStore {
+  private failures = 0;
+  private skipUntil = 0;
+  private readonly context: string;
+  private readonly onError = (): void => { this.failed(); };
+
+  constructor(private readonly options: SharedStoreOptions, private readonly binding: StoreBinding) {
+    const { clientIDs, appIDs, tokenInfoURL, profileURL } = binding;
+    this.context = JSON.stringify([[...clientIDs].sort(), [...appIDs].sort(), tokenInfoURL, profileURL]);
+    // Keyv emits 'error' events (a lost Redis connection); without a listener they would crash the app.
+    options.store.on?.('error', this.onError);
+  }
+
+  /** The token's key under each secret (the first is where it is written). */
+  private keys(token: string): string[] {
+    return this.options.secrets.map((secret) => this.options.prefix + hmac(secret, token).toString('base64url'));
+  }
+
+  private failed(): void {
+    this.failures += 1;
+    if (this.failures >= STORE_MAX_FAILURES) {
+      this.skipUntil = Date.now() + STORE_COOL_DOWN_MS;
+      this.failures = 0;
+    }
+  }
+
+  private async run(operation: () => unknown): Promise<unknown> {
+    if (Date.now() < this.skipUntil) return undefined;
+    try {
+      const result = await withTimeout(operation(), this.options.timeout);
+      this.failures = 0;
+      return result;
+    } catch {
+      this.failed();
+      return undefined;
+    }
+  }
+
+  /** The approval stored for `token`, if one passes every check; `undefined` otherwise. */
+  async read(token: string): Promise<Validation | undefined> {
+    const keys = this.keys(token);
+    const values = await Promise.all(keys.map((key) => this.run(() => this.options.store.get(key))));
+    for (const [i, value] of values.entries()) {
+      const secret = this.options.secrets[i];
+      const key = keys[i];
+      if (secret === undefined || key === undefined) continue;
+      const validation = this.open(value, key, secret);
+      if (validation) return validation;
+    }
+    return undefined;
+  }
+
+  /** Writes an approval under the first secret's key, for `ttl` milliseconds. */
+  write(token: string, validation: Validation, ttl: number): void {
+    const [key] = this.keys(token);
+    const [secret] = this.options.secrets;
+    if (key === undefined || secret === undefined) return;
+    const payload: Payload = { tokenInfo: validation.tokenInfo, profile: validation.profile._raw, askedAt: validation.askedAt };
+    const data = JSON.stringify(payload);
+    const sealed: Sealed = { v: 2, data, mac: this.mac(secret, key, data).toString('base64url') };
+    void this.run(() => this.options.store.set(key, sealed, ttl));
+  }
+
+  /** Deletes the token's entries under every secret (when the store can delete). */
+  async forget(token: string): Promise<void> {
+    const { store } = this.options;
+    if (typeof store.delete !== 'function') return;
+    await Promise.all(this.keys(token).map((key) => this.run(() => store.delete?.(key))));
+  }
+
+  /** Stops listening to the store's `error` events. */
+  close(): void {
+    const { store } = this.options;
+    if (typeof store.off === 'function') store.off('error', this.onError);
+    else store.removeListener?.('error', this.onError);
+  }
+
+  private mac(secret: string, key: string, data: string): Buffer {
+    return hmac(secret, `${key}\n${this.context}\n${data}`);
+  }
+
+  /** Checks a stored value: MAC (constant time), age, expiry, shape, audience, one user. */
+  private open(value: unknown, key: string, secret: string): Validation | undefined {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const { v, data, mac } = value as Partial<Sealed>;
+    if (v !== 2 || typeof data !== 'string' || typeof mac !== 'string') return undefined;
+    const expected = this.mac(secret, key, data);
+    const given = Buffer.from(mac, 'base64url');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    try {
+      const { tokenInfo, profile, askedAt } = JSON.parse(data) as Payload;
+      const now = Date.now();
+      if (typeof profile !== 'string' || typeof askedAt !== 'number' || !(askedAt <= now + MAX_CLOCK_SKEW_MS)) return undefined;
+      if (now - askedAt >= this.options.ttl) return undefined;
+      const info = parseTokenInfo(tokenInfo);
+      const validation: Validation = { tokenInfo: info, profile: toProfile(profile, JSON.parse(profile) as unknown), askedAt };
+      if (expiresAt(validation) - now < 1000) return undefined;
+      assertAudience(info, this.binding);
+      return validation.profile.id === info.user_id ? validation : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

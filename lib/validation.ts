@@ -1,0 +1,29 @@
+import type { AmazonProfile } from './profile.js';
+import type { TokenInfo } from './tokeninfo.js';
+
+/** Amazon's approval of a token: its tokeninfo and the customer profile. */
+export interface Validation {
+  tokenInfo: TokenInfo;
+  profile: AmazonProfile;
+  /**
+   * Epoch milliseconds when tokeninfo was asked. The token's expiry (`tokenInfo.exp` seconds) and
+   * the age of the approval count from here, never from when the answers arrived.
+   */
+  askedAt: number;
+}
+
+/** Something that validates a token with Amazon (the client itself, or a cache in front of it). */
+export interface TokenValidator {
+  validate(token: string): Promise<Validation>;
+  /** A cached approval, synchronously, or `undefined` to go through `validate()`. */
+  cached?(token: string): Validation | undefined;
+  /** Forgets a cached approval (sign-out, revocation). */
+  forget?(token: string): Promise<void>;
+  /** Releases listeners and timers. */
+  close?(): void;
+}
+
+/** Epoch milliseconds when the validated token expires. */
+export function expiresAt(validation: Validation): number {
+  return validation.askedAt + validation.tokenInfo.exp * 1000;
+}
