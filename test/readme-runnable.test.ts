@@ -11,22 +11,19 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
+import { markedBlocks, type MarkedBlock } from './helpers/readme-blocks.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const PRELOAD = join(root, 'test/fixtures/amazon-redirect.js');
 const CLIENT_ID = 'amzn1.application-oa2-client.readme';
 const ADA = { user_id: 'amzn1.account.README0ADA', name: 'Ada Lovelace', email: 'ada@example.com' };
 
-interface Block { file: string; lang: string; code: string }
-
-const readme = readFileSync(join(root, 'README.md'), 'utf8');
-const blocks: Block[] = [...readme.matchAll(/<!-- runnable: ([\w.-]+) -->\n```(\w+)\n([\s\S]*?)\n```\n/g)]
-  .map(([, file = '', lang = '', code = '']) => ({ file, lang, code: `${code}\n` }));
+const blocks = markedBlocks('runnable');
 
 /** A TypeScript project as a user would set one up, checking only the extracted file. */
 const TSCONFIG = {
@@ -49,12 +46,12 @@ async function freePort(): Promise<number> {
 const nodeArgs = (file: string): string[] => ['--import', PRELOAD, ...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file];
 
 /** Starts the block in its own process; resolves with its base URL once it logs that it listens. */
-async function start(dir: string, block: Block, fake: FakeAmazon): Promise<{ child: ChildProcess; url: string }> {
+async function start(dir: string, block: MarkedBlock, fake: FakeAmazon): Promise<{ child: ChildProcess; url: string }> {
   const env: NodeJS.ProcessEnv = { ...process.env };
   delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the app
   const port = await freePort();
   Object.assign(env, { LWA_CLIENT_ID: fake.clientID, PORT: String(port), FAKE_AMAZON_URL: fake.url });
-  const child = spawn(process.execPath, nodeArgs(block.file), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, nodeArgs(block.name), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (chunk) => (output += String(chunk)));
   child.stderr.on('data', (chunk) => (output += String(chunk)));
@@ -64,12 +61,11 @@ async function start(dir: string, block: Block, fake: FakeAmazon): Promise<{ chi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   child.kill('SIGKILL');
-  throw new Error(`${block.file} did not start: ${output}`);
+  throw new Error(`${block.name} did not start: ${output}`);
 }
 
-it('finds the Quick start blocks, and every runnable marker stands right before a fenced block', () => {
-  expect(blocks.map((b) => [b.file, b.lang])).toEqual(expect.arrayContaining([['quick-start.mjs', 'js'], ['quick-start.ts', 'ts']]));
-  expect(blocks).toHaveLength(readme.split('<!-- runnable:').length - 1);
+it('finds the Quick start blocks, written as a user writes them', () => {
+  expect(blocks.map((b) => [b.name, b.lang])).toEqual(expect.arrayContaining([['quick-start.mjs', 'js'], ['quick-start.ts', 'ts']]));
   for (const { code } of blocks) {
     expect(code).toContain("from 'passport-login-with-amazon'");
     expect(code).toContain('process.env.LWA_CLIENT_ID'); // the real Amazon defaults: no endpoint options
@@ -77,17 +73,17 @@ it('finds the Quick start blocks, and every runnable marker stands right before 
   }
 });
 
-describe.each(blocks)('README block $file', (block) => {
+describe.each(blocks)('README block $name', (block) => {
   let dir: string;
   let amazon: FakeAmazon;
   let app: { child: ChildProcess; url: string };
 
   beforeAll(async () => {
     dir = mkdtempSync(join(root, '.readme-run-'));
-    writeFileSync(join(dir, block.file), block.code);
+    writeFileSync(join(dir, block.name), block.code);
     // Its own tsconfig also keeps tsx from applying the repository's `paths` (which map the
     // package name to lib/*.ts): the block must run against dist/, as an installed package does.
-    if (block.lang === 'ts') writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...TSCONFIG, files: [block.file] }));
+    if (block.lang === 'ts') writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...TSCONFIG, files: [block.name] }));
     amazon = await createFakeAmazon({ clientID: CLIENT_ID });
     app = await start(dir, block, amazon);
   }, 30_000);
@@ -106,7 +102,7 @@ describe.each(blocks)('README block $file', (block) => {
     fetch(`${app.url}/api/me`, { headers: token === undefined ? {} : { authorization: `Bearer ${token}` } });
 
   it('imports passport-login-with-amazon from dist/, as an installed package would', () => {
-    const probe = `probe${block.file.slice(block.file.lastIndexOf('.'))}`;
+    const probe = `probe${block.name.slice(block.name.lastIndexOf('.'))}`;
     writeFileSync(join(dir, probe), "console.log(import.meta.resolve('passport-login-with-amazon'));\n");
     const env: NodeJS.ProcessEnv = { ...process.env, FAKE_AMAZON_URL: amazon.url };
     delete env.NODE_OPTIONS;
