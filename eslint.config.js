@@ -3,18 +3,22 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.ci/out/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.ci/out/', '.readme-run-*/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'test/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'test/*.js', 'test/fixtures/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // Template literals with numbers are clear enough; `String(n)` everywhere is noise.
       '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
       // `(x) => done(x)` passing a callback's result along is idiomatic for Passport code.
       '@typescript-eslint/no-confusing-void-expression': ['error', { ignoreArrowShorthand: true, ignoreVoidReturningFunctions: true }],
+      // node:test's test()/describe() return promises the runner itself awaits (typescript-eslint's documented exception).
+      '@typescript-eslint/no-floating-promises': ['error', {
+        allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'it', 'describe', 'suite'] }],
+      }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
     },
   },

@@ -1,17 +1,22 @@
 /** What `npm pack` ships, and that CommonJS apps can require() the ESM package (Node >= 20.19). */
 import { execFileSync } from 'node:child_process';
-import { describe, expect, test } from '@jest/globals';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { unpackedTarball } from './helpers/pack.js';
 
 const root = new URL('..', import.meta.url).pathname;
+const SHIPPED_DOCS = ['README.md', 'CHANGELOG.md', 'SECURITY.md', 'LICENSE', 'package.json'];
 
 describe('the published package', () => {
-  test('ships dist/, README.md, CHANGELOG.md, LICENSE and package.json only', () => {
+  test('ships dist/, README.md, CHANGELOG.md, SECURITY.md, LICENSE and package.json only', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const [{ files }] = JSON.parse(out) as [{ files: { path: string }[] }];
     const paths = files.map((file) => file.path);
-    const outside = paths.filter((path) => !path.startsWith('dist/') && !['README.md', 'CHANGELOG.md', 'LICENSE', 'package.json'].includes(path));
+    const outside = paths.filter((path) => !path.startsWith('dist/') && !SHIPPED_DOCS.includes(path));
     expect(outside).toEqual([]);
-    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', 'README.md', 'CHANGELOG.md', 'LICENSE', 'package.json']));
+    expect(paths).toEqual(expect.arrayContaining(['dist/index.js', 'dist/index.d.ts', ...SHIPPED_DOCS]));
     expect(paths.some((path) => path.endsWith('.test.js') || path.startsWith('dist/test/'))).toBe(false);
   }, 60_000);
 
@@ -46,5 +51,57 @@ describe('the published package', () => {
     const { default: pkg } = await import('../package.json', { with: { type: 'json' } });
     expect(pkg.type).toBe('module');
     expect(pkg.engines.node).toBe('>=20.19.0');
+  });
+});
+
+describe('the tarball', () => {
+  let scratch: string;
+  let unpacked: string;
+  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true })
+    .flatMap((entry) => (entry.isDirectory() ? walk(join(dir, entry.name)) : [join(dir, entry.name)]));
+
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'lwa-pack-'));
+    unpacked = unpackedTarball(scratch);
+  }, 60_000);
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  test('names the repository, homepage and issue tracker, and its SECURITY.md says where to report', () => {
+    const pkg = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8')) as {
+      repository: { type: string; url: string }; homepage: string; bugs: { url: string };
+    };
+    expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/github\.com\/[\w.-]+\/[\w.-]+\.git$/) });
+    const web = pkg.repository.url.replace(/^git\+/, '').replace(/\.git$/, '');
+    expect(pkg.homepage).toBe(`${web}#readme`);
+    expect(pkg.bugs).toEqual({ url: `${web}/issues` });
+    expect(readFileSync(join(unpacked, 'SECURITY.md'), 'utf8')).toContain(`<${web}/security/advisories/new>`);
+  });
+
+  test('every source map it ships resolves: its sources are embedded (the TypeScript of lib/) or shipped', () => {
+    const files = walk(unpacked);
+    const maps = files.filter((file) => file.endsWith('.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const file of files.filter((f) => /\.(js|d\.ts)$/.test(f))) {
+      const url = /\/\/# sourceMappingURL=(\S+)\s*$/.exec(readFileSync(file, 'utf8'))?.[1];
+      if (url !== undefined) expect(existsSync(resolve(dirname(file), url))).toBe(true);
+    }
+    for (const map of maps) {
+      const { sources, sourcesContent = [], sourceRoot = '' } = JSON.parse(readFileSync(map, 'utf8')) as
+        { sources: string[]; sourcesContent?: (string | null)[]; sourceRoot?: string };
+      expect(sources.length).toBeGreaterThan(0);
+      sources.forEach((source, i) => {
+        const path = resolve(dirname(map), sourceRoot, source);
+        const embedded = sourcesContent[i];
+        if (typeof embedded !== 'string') {
+          expect(existsSync(path)).toBe(true);
+          return;
+        }
+        // Embedded: it must be the source the file was compiled from (dist/x.js.map -> lib/x.ts).
+        const original = join(root, 'lib', relative(join(unpacked, 'dist'), map).replace(/\.js\.map$/, '.ts'));
+        expect(embedded).toBe(readFileSync(original, 'utf8'));
+      });
+    }
   });
 });

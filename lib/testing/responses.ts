@@ -63,9 +63,13 @@ export function errorForStatus(status: number): ErrorName {
   return status < 500 ? 'invalid_request' : 'ServerError';
 }
 
-/** Seconds the token has left, counting down; `0` once expired. */
+/**
+ * Seconds the token has left, counting down and rounded up, so that `exp` is never less than the
+ * time really left (a token issued with `expiresIn: 1` answers `exp: 1` for its whole second);
+ * `0` once expired.
+ */
 export function secondsLeft(issued: IssuedToken, now: number): number {
-  return Math.max(0, Math.floor((issued.expiresAt - now) / 1000));
+  return Math.max(0, Math.ceil((issued.expiresAt - now) / 1000));
 }
 
 function usable(issued: IssuedToken | undefined, now: number): issued is IssuedToken {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from '@jest/globals';
+import { markedBlocks } from '../helpers/readme-blocks.js';
 
 const read = (file: string): string => readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
 
@@ -10,10 +11,11 @@ function section(readme: string, name: string): string {
   return readme.slice(start, end);
 }
 
-it('shows test/testing/readme-example.test.ts verbatim as the "Testing your app" example', () => {
-  const block = /```ts\n([\s\S]*?)\n```/.exec(section(read('README.md'), 'testing'))?.[1];
-  const file = read('test/testing/readme-example.test.ts').split('\n').slice(1).join('\n').trimEnd();
-  expect(block).toBe(file);
+it('shows test/fixtures/readme-testing-example.ts verbatim as the "Testing your app" test/me.test.ts', () => {
+  const blocks = markedBlocks('scratch-app', section(read('README.md'), 'testing'));
+  const block = blocks.find((b) => b.name === 'test/me.test.ts');
+  const file = read('test/fixtures/readme-testing-example.ts').split('\n').slice(1).join('\n');
+  expect(block?.code).toBe(file);
 });
 
 it('gives exactly the two set-up commands of the demo', () => {
