@@ -8,7 +8,7 @@ export default tseslint.config(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'test/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'test/*.js', 'test/fixtures/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // Template literals with numbers are clear enough; `String(n)` everywhere is noise.
