@@ -155,7 +155,8 @@ describe('row 5: Amazon cannot answer -> error(LoginWithAmazonError), 502 or 504
   type Setup = () => void;
   const big = JSON.stringify({ ...profileBody(), pad: 'x'.repeat(1024 * 1024) });
   const cases: [string, Setup, string, number, Partial<LoginWithAmazonStrategyOptions>][] = [
-    // Nothing listens on port 9 of the loopback: a real "connection refused", retried once.
+    // Nothing listens on port 9 of the loopback: a real "connection refused", retried once
+    // (except on Node 24.20+ and 26.7+: see test/node-differences.test.ts).
     ['a network error (connection refused)', () => undefined, 'LWA_NETWORK', 502, {
       tokenInfoURL: 'http://127.0.0.1:9/auth/o2/tokeninfo', profileURL: 'http://127.0.0.1:9/user/profile',
     }],

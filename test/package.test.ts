@@ -1,5 +1,5 @@
 /** What `npm pack` ships, and that CommonJS apps can require() the ESM package (Node >= 20.19). */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -31,8 +31,12 @@ describe('the published package', () => {
         regions: Object.keys(lwa.REGIONS),
         passportStrategy: typeof s.authenticate,
       }));`;
-    const out = execFileSync(process.execPath, ['--input-type=commonjs', '-e', script], { cwd: root, encoding: 'utf8' });
-    expect(JSON.parse(out.trim().split('\n').pop() ?? '')).toEqual({
+    // Without jest's NODE_OPTIONS, so that any warning on stderr is one require() itself gave.
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const { stdout, stderr, status } = spawnSync(process.execPath, ['--input-type=commonjs', '-e', script], { cwd: root, encoding: 'utf8', env });
+    expect({ status, stderr }).toEqual({ status: 0, stderr: '' }); // no ExperimentalWarning on any Node line
+    expect(JSON.parse(stdout.trim().split('\n').pop() ?? '')).toEqual({
       name: 'amazon-token', sameDefault: true, error: 'function', regions: ['NA', 'EU', 'FE'], passportStrategy: 'function',
     });
   });

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from '@jest/globals';
 import { RETRY_DELAY_MS } from '../lib/amazon-client.js';
-import { CACHE_DEFAULTS } from '../lib/cache.js';
+import { CACHE_DEFAULTS } from '../lib/cache-options.js';
 import { DEFAULTS } from '../lib/options.js';
 
 const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
