@@ -1,29 +1,22 @@
 import http from 'node:http';
 import https from 'node:https';
 import got, { HTTPError, type Got, type Response } from 'got';
+import { hostEndpoints, type RegionEndpoints } from './endpoints.js';
 import { LoginWithAmazonError, toLwaError, type Endpoint } from './errors.js';
 import { toProfile, type AmazonProfile } from './profile.js';
 import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
 import type { Validation } from './validation.js';
 
+export type { RegionEndpoints } from './endpoints.js';
+
 /** An Amazon region. */
 export type Region = 'NA' | 'EU' | 'FE';
 
-/** Endpoint URLs of one region. */
-export interface RegionEndpoints {
-  tokenInfoURL: string;
-  profileURL: string;
-}
-
-function regionEndpoints(host: string): RegionEndpoints {
-  return { tokenInfoURL: `${host}/auth/o2/tokeninfo`, profileURL: `${host}/user/profile` };
-}
-
 /** Login with Amazon hosts by region (the same host serves both endpoints). */
 export const REGIONS: Readonly<Record<Region, Readonly<RegionEndpoints>>> = Object.freeze({
-  NA: Object.freeze(regionEndpoints('https://api.amazon.com')),
-  EU: Object.freeze(regionEndpoints('https://api.amazon.co.uk')),
-  FE: Object.freeze(regionEndpoints('https://api.amazon.co.jp')),
+  NA: Object.freeze(hostEndpoints('https://api.amazon.com')),
+  EU: Object.freeze(hostEndpoints('https://api.amazon.co.uk')),
+  FE: Object.freeze(hostEndpoints('https://api.amazon.co.jp')),
 });
 
 /** Largest response body read from Amazon; a larger one is cut off while streaming. */

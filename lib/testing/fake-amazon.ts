@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ENDPOINT_PATHS, hostEndpoints } from '../endpoints.js';
 import { FaultQueue, type FaultOptions } from './faults.js';
 import {
   checkOptions,
@@ -23,7 +24,7 @@ import {
 } from './responses.js';
 import { describeToken, newAccessToken, type FakeProfile, type IssuedToken, type IssueTokenOptions } from './tokens.js';
 
-const PATHS: Readonly<Record<string, FakeEndpoint>> = { '/auth/o2/tokeninfo': 'tokeninfo', '/user/profile': 'profile' };
+const PATHS: Readonly<Record<string, FakeEndpoint>> = { [ENDPOINT_PATHS.tokeninfo]: 'tokeninfo', [ENDPOINT_PATHS.profile]: 'profile' };
 
 class FakeAmazonServer implements FakeAmazon {
   readonly url: string;
@@ -45,7 +46,7 @@ class FakeAmazonServer implements FakeAmazon {
     this.clientID = options.clientID;
     this.appID = options.appID;
     this.url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-    this.endpoints = { tokenInfoURL: `${this.url}/auth/o2/tokeninfo`, profileURL: `${this.url}/user/profile` };
+    this.endpoints = hostEndpoints(this.url);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res);
     });

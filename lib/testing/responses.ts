@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultOptions } from './faults.js';
 import type { IssuedToken } from './tokens.js';
+import type { Endpoint } from '../errors.js';
 
-/** One of the two Login with Amazon endpoints. */
-export type FakeEndpoint = 'tokeninfo' | 'profile';
+/** One of the two Login with Amazon endpoints (the library's own `Endpoint`). */
+export type FakeEndpoint = Endpoint;
 
 /** Where a request put its access token. */
 export type TokenPlace = 'query' | 'bearer' | 'amz-header';

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { AMAZON_ISSUER } from '../tokeninfo.js';
 
 /** The issuer every genuine tokeninfo answer names. */
-export const FAKE_ISSUER = 'https://www.amazon.com';
+export const FAKE_ISSUER = AMAZON_ISSUER;
 
 /** The customer a fake token belongs to; `user_id` is generated when omitted. */
 export interface FakeProfile {
