@@ -52,9 +52,14 @@ function baselineStrategy() {
 function strategyFor(app: AppKind) {
   switch (app) {
     case 'lwa-off':
+    case 'lwa-off-tokeninfo':
     case 'lwa-on':
       return new LoginWithAmazonStrategy(
-        { clientID, tokenInfoURL, profileURL, ...(app === 'lwa-off' ? { cache: false as const } : {}) },
+        {
+          clientID, tokenInfoURL, profileURL,
+          ...(app === 'lwa-on' ? {} : { cache: false as const }),
+          ...(app === 'lwa-off-tokeninfo' ? { profile: false } : {}),
+        },
         // The same verify as the other apps: a callback, answered at once.
         (_accessToken, _refreshToken, profile, done) => {
           done(null, { id: profile.id });

@@ -46,6 +46,7 @@ interface Scenario {
 
 const SCENARIOS: Scenario[] = [
   { id: 'lwa-cold-off', name: 'this strategy, cache off', label: 'this strategy, cache off, cold (new token per request)', app: 'lwa-off', place: 'bearer', fresh: true, burst: true, malformed: false },
+  { id: 'lwa-cold-tokeninfo', name: 'this strategy, profile: false, cache off', label: 'this strategy, profile: false (tokeninfo only), cache off, cold', app: 'lwa-off-tokeninfo', place: 'bearer', fresh: true, burst: false, malformed: false },
   { id: 'lwa-cold-on', name: 'this strategy, cache on', label: 'this strategy, cache on, cold (new token per request)', app: 'lwa-on', place: 'bearer', fresh: true, burst: false, malformed: false },
   { id: 'lwa-warm-on', name: 'this strategy, cache on', label: 'this strategy, cache on, warm (same token)', app: 'lwa-on', place: 'bearer', fresh: false, burst: true, malformed: true },
   { id: 'baseline', name: 'baseline: passport-http-bearer + got', label: 'baseline: passport-http-bearer + got, tokeninfo then profile, cold', app: 'baseline', place: 'bearer', fresh: true, burst: true, malformed: true },
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
   const baseline = get('baseline');
   const ceiling = get('ceiling');
   const peer = get('peer');
+  const tokenInfoOnly = get('lwa-cold-tokeninfo');
   const lwaBurst = warm.burst;
   const lwaMalformed = warm.malformed;
   if (!lwaBurst || !lwaMalformed) throw new Error('missing burst or malformed measurement');
@@ -203,6 +205,8 @@ async function main(): Promise<void> {
 
   console.log(`\nAlso: cache off, cold p50 = ${fixed(cold.load.p50 / peer.load.p50, 2)} × passport-amazon-token's (one upstream call, no audience check); ` +
     `cold req/s ${fixed(cold.load.reqPerSec / baseline.load.reqPerSec, 2)} × baseline.`);
+  console.log(`profile: false, cache off: ${fixed(tokenInfoOnly.upstreamPerAuth, 2)} upstream calls per authentication (full mode ${fixed(cold.upstreamPerAuth, 2)}), ` +
+    `cold p50 ${fixed(tokenInfoOnly.load.p50, 1)} ms = ${fixed(tokenInfoOnly.load.p50 / cold.load.p50, 2)} × the full mode's.`);
   console.log(`Total time ${fixed((performance.now() - started) / 1000, 0)} s.`);
 
   const failed = [coldRatio <= 0.6, warmRatio >= 0.85, lwaBurst.upstream === 2, lwaMalformed.upstream === 0, growthMB <= 5].some((ok) => !ok);

@@ -3,7 +3,7 @@ import https from 'node:https';
 import got, { HTTPError, type Got, type Response } from 'got';
 import { hostEndpoints, type RegionEndpoints } from './endpoints.js';
 import { LoginWithAmazonError, toLwaError, type Endpoint } from './errors.js';
-import { toProfile, type AmazonProfile } from './profile.js';
+import { tokenInfoProfile, toProfile, type AmazonProfile } from './profile.js';
 import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
 import type { Validation } from './validation.js';
 
@@ -28,11 +28,27 @@ export const RETRY_DELAY_MS = 50;
 /** 5xx answers worth another try; 408, 413 and 429 are not retried. */
 const RETRY_STATUS_CODES = [500, 502, 503, 504, 521, 522, 524];
 
+/**
+ * Most sockets the default agents open to one host (Amazon's host of a region) at once; further
+ * requests wait in the agent's queue (their wait counts against `timeout`). A flood of distinct
+ * tokens therefore never opens more than this many connections.
+ */
+export const MAX_SOCKETS = 50;
+
+/** Most idle keep-alive sockets the default agents keep per host; the rest are closed. */
+export const MAX_FREE_SOCKETS = 10;
+
 /** Keep-alive agents shared by every strategy in the process. Idle sockets are unref'd by Node. */
-const agent = {
-  http: new http.Agent({ keepAlive: true }),
-  https: new https.Agent({ keepAlive: true }),
+const defaultAgents = {
+  http: new http.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS }),
+  https: new https.Agent({ keepAlive: true, maxSockets: MAX_SOCKETS, maxFreeSockets: MAX_FREE_SOCKETS }),
 };
+
+/** The `agent` option: Node agents for `http:` and `https:` endpoints (a proxy agent, say). */
+export interface AgentOptions {
+  http?: http.Agent;
+  https?: https.Agent;
+}
 
 /** What the client needs from the resolved options. */
 export interface ClientOptions extends Audience {
@@ -40,6 +56,10 @@ export interface ClientOptions extends Audience {
   profileURL: string;
   timeout: number;
   retries: number;
+  /** Agents replacing the bounded keep-alive defaults, each on its own. Default: none. */
+  agent?: AgentOptions;
+  /** `false`: ask tokeninfo alone (no profile call). Default `true`. */
+  profile?: boolean;
 }
 
 interface UpstreamAnswer {
@@ -110,7 +130,7 @@ export class AmazonClient {
   constructor(options: ClientOptions) {
     this.options = options;
     this.http = got.extend({
-      agent,
+      agent: { http: options.agent?.http ?? defaultAgents.http, https: options.agent?.https ?? defaultAgents.https },
       timeout: { request: options.timeout },
       retry: {
         limit: options.retries,
@@ -154,12 +174,14 @@ export class AmazonClient {
     return { promise, cancel: () => request.cancel() };
   }
 
-  private async tokenInfo(call: PendingCall): Promise<TokenInfo> {
+  /** Tokeninfo's approval, after the audience check, with the body it came in. */
+  private async tokenInfo(call: PendingCall): Promise<{ info: TokenInfo; raw: string; json: unknown }> {
     const answer = await call.promise;
     if (answer.status !== 200) throw statusError('tokeninfo', answer);
-    const info = parseTokenInfo(parseJson(answer.raw, 'tokeninfo', { upstreamStatus: 200 }));
+    const json = parseJson(answer.raw, 'tokeninfo', { upstreamStatus: 200 });
+    const info = parseTokenInfo(json);
     assertAudience(info, this.options);
-    return info;
+    return { info, raw: answer.raw, json };
   }
 
   private async profile(call: PendingCall): Promise<AmazonProfile> {
@@ -169,18 +191,22 @@ export class AmazonClient {
   }
 
   /**
-   * Asks both endpoints at once. The profile is trusted only after tokeninfo has approved the
+   * Asks both endpoints at once (tokeninfo alone with `profile: false`). The profile is trusted only after tokeninfo has approved the
    * audience, and only when both name the same user; a tokeninfo verdict wins over a profile error.
    */
   async validate(token: string): Promise<Validation> {
     const askedAt = Date.now();
     const tokenInfoCall = this.call('tokeninfo', this.options.tokenInfoURL, token);
+    if (this.options.profile === false) {
+      const { info, raw, json } = await this.tokenInfo(tokenInfoCall);
+      return { tokenInfo: info, profile: tokenInfoProfile(info, raw, json), askedAt, tokenInfoOnly: true };
+    }
     const profileCall = this.call('profile', this.options.profileURL, token);
     const profile = this.profile(profileCall);
     profile.catch(() => undefined); // settled below, or abandoned when tokeninfo says no
     let tokenInfo: TokenInfo;
     try {
-      tokenInfo = await this.tokenInfo(tokenInfoCall);
+      ({ info: tokenInfo } = await this.tokenInfo(tokenInfoCall));
     } catch (error) {
       profileCall.cancel();
       throw error;

@@ -38,7 +38,9 @@ function copy(validation: Validation): Validation {
   const { profile } = validation;
   const copied: AmazonProfile = { ...profile, _json: { ...profile._json } };
   if (profile.emails) copied.emails = profile.emails.map((email) => ({ ...email }));
-  return { tokenInfo: { ...validation.tokenInfo, exp }, profile: copied, askedAt: end - exp * 1000 };
+  const result: Validation = { tokenInfo: { ...validation.tokenInfo, exp }, profile: copied, askedAt: end - exp * 1000 };
+  if (validation.tokenInfoOnly === true) result.tokenInfoOnly = true;
+  return result;
 }
 
 /** Set by forget() on a lookup under way: its answer still settles the waiting requests but is not cached. */

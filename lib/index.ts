@@ -11,8 +11,8 @@ export type {
 } from './options.js';
 export { DEFAULTS } from './options.js';
 export type { TokenSource } from './extract-token.js';
-export { REGIONS, MAX_RESPONSE_BYTES } from './amazon-client.js';
-export type { Region, RegionEndpoints } from './amazon-client.js';
+export { REGIONS, MAX_RESPONSE_BYTES, MAX_SOCKETS, MAX_FREE_SOCKETS } from './amazon-client.js';
+export type { AgentOptions, Region, RegionEndpoints } from './amazon-client.js';
 export { MAX_TOKEN_BYTES } from './extract-token.js';
 export { LoginWithAmazonError } from './errors.js';
 export type { Endpoint, LoginWithAmazonErrorCode, LoginWithAmazonErrorDetails } from './errors.js';

@@ -1,4 +1,4 @@
-import { REGIONS, type ClientOptions, type Region } from './amazon-client.js';
+import { REGIONS, type AgentOptions, type ClientOptions, type Region } from './amazon-client.js';
 import { resolveCacheOptions, type CacheOptions, type ResolvedCacheOptions } from './cache-options.js';
 import { TOKEN_SOURCES, type ExtractOptions, type TokenSource } from './extract-token.js';
 import {
@@ -48,6 +48,18 @@ export interface LoginWithAmazonBaseOptions {
    * `max` 10,000). A revoked token stays accepted until its entry expires (at most `ttl`).
    */
   cache?: boolean | CacheOptions;
+  /**
+   * `false`: ask tokeninfo alone, not the profile endpoint (half the upstream calls). verify then
+   * gets `{ provider, id, displayName: '', _raw, _json }` with tokeninfo's body, no name or email;
+   * the audience, issuer and expiry checks are unchanged. Default `true`.
+   */
+  profile?: boolean;
+  /**
+   * Node agents for the calls to Amazon, such as `hpagent`'s proxy agents: `https` for `https:`
+   * endpoints (Amazon's), `http` for loopback `http:` ones. Default: keep-alive agents bounded to
+   * `MAX_SOCKETS` sockets per host and `MAX_FREE_SOCKETS` idle ones.
+   */
+  agent?: AgentOptions;
 }
 
 /** Options when verify does not receive the request. */
@@ -93,12 +105,15 @@ export interface ResolvedOptions extends ClientOptions, ExtractOptions {
   realm: string;
   /** `false` when the cache is off. */
   cache: ResolvedCacheOptions | false;
+  profile: boolean;
 }
 
 const OPTION_KEYS = [
   'clientID', 'appID', 'region', 'tokenInfoURL', 'profileURL', 'tokenSources', 'accessTokenField',
   'refreshTokenField', 'tokenFromRequest', 'passReqToCallback', 'timeout', 'retries', 'realm', 'name', 'cache',
+  'profile', 'agent',
 ] as const;
+const AGENT_KEYS = ['http', 'https'] as const;
 const MAX_RETRIES = 10;
 
 /** A client or app id: one id, or a list; whitespace or a comma means a list was pasted into one string. */
@@ -135,6 +150,21 @@ function fieldNames(o: Record<string, unknown>): Pick<ResolvedOptions, 'accessTo
   return { accessTokenField, refreshTokenField };
 }
 
+/** The `agent` option: an object whose `http` and `https`, when given, are Node agents (they have `addRequest`). */
+function agentOption(value: unknown): { agent?: AgentOptions } {
+  if (value === undefined) return {};
+  const agent = optionsObject(value, 'agent');
+  assertKnownKeys(agent, AGENT_KEYS, 'agent.');
+  for (const key of AGENT_KEYS) {
+    const given = agent[key];
+    if (given === undefined) continue;
+    const agentLike = typeof given === 'object' && given !== null && typeof (given as { addRequest?: unknown }).addRequest === 'function';
+    if (!agentLike) throw new TypeError(`"agent.${key}" must be an http.Agent (such as hpagent's proxy agents)`);
+  }
+  const { http, https } = agent as AgentOptions;
+  return { agent: { ...(http ? { http } : {}), ...(https ? { https } : {}) } };
+}
+
 /** Validates every option and applies the defaults; throws a `TypeError` naming the bad option. */
 export function resolveOptions(options: unknown): ResolvedOptions {
   const o = optionsObject(options, 'options');
@@ -161,5 +191,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     retries: integer(o.retries, 'retries', DEFAULTS.retries, 0, MAX_RETRIES),
     realm: realmOption(o.realm),
     cache: resolveCacheOptions(o.cache),
+    profile: booleanOption(o.profile, 'profile', true),
+    ...agentOption(o.agent),
   };
 }

@@ -1,4 +1,5 @@
 import { LoginWithAmazonError, type Endpoint } from './errors.js';
+import type { TokenInfo } from './tokeninfo.js';
 
 /** The customer profile JSON Amazon returns from `/user/profile`. */
 export interface AmazonProfileJson {
@@ -68,4 +69,12 @@ export function toProfile(raw: string, json: unknown): AmazonProfile {
   if (email !== undefined && email !== '') profile.emails = [{ value: email }];
   if (postalCode !== undefined && postalCode !== '') profile.postalCode = postalCode;
   return profile;
+}
+
+/**
+ * The profile of a tokeninfo-only approval (`profile: false`): who the user is, nothing more.
+ * `id` is tokeninfo's `user_id`; no name, email or postal code; `_raw`/`_json` are tokeninfo's body.
+ */
+export function tokenInfoProfile(info: TokenInfo, raw: string, json: unknown): AmazonProfile {
+  return { provider: 'amazon', id: info.user_id, displayName: '', _raw: raw, _json: json as AmazonProfileJson };
 }

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CacheStore } from './cache-options.js';
-import { toProfile } from './profile.js';
-import { assertAudience, parseTokenInfo, type Audience } from './tokeninfo.js';
+import { tokenInfoProfile, toProfile } from './profile.js';
+import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
 import { expiresAt, type Validation } from './validation.js';
 
 /** Store failures in a row after which the store is skipped for {@link STORE_COOL_DOWN_MS}. */
@@ -19,6 +19,8 @@ export const MAX_CLOCK_SKEW_MS = 5000;
 export interface StoreBinding extends Audience {
   tokenInfoURL: string;
   profileURL: string;
+  /** `false`: the reader wants tokeninfo-only approvals (`profile: false`). Default `true`. */
+  profile?: boolean;
 }
 
 /** Settings of the shared store. */
@@ -39,11 +41,17 @@ interface Sealed {
   mac: string;
 }
 
-/** The approval inside {@link Sealed.data}. */
+/**
+ * The approval inside {@link Sealed.data} (covered by the MAC, so its kind cannot be changed).
+ * A full approval has `profile`; a tokeninfo-only one (`profile: false`) has `tokenInfoBody`
+ * instead, so that a reader predating `profile: false` takes it for a miss, never for a profile.
+ */
 interface Payload {
   tokenInfo: unknown;
-  /** The profile body as Amazon sent it. */
-  profile: string;
+  /** The profile body as Amazon sent it (full approvals). */
+  profile?: string;
+  /** The tokeninfo body as Amazon sent it (tokeninfo-only approvals). */
+  tokenInfoBody?: string;
   askedAt: number;
 }
 
@@ -125,7 +133,10 @@ export class SharedStore {
     const [key] = this.keys(token);
     const [secret] = this.options.secrets;
     if (key === undefined || secret === undefined) return;
-    const payload: Payload = { tokenInfo: validation.tokenInfo, profile: validation.profile._raw, askedAt: validation.askedAt };
+    const { tokenInfo, profile, askedAt } = validation;
+    const payload: Payload = validation.tokenInfoOnly === true
+      ? { tokenInfo, tokenInfoBody: profile._raw, askedAt }
+      : { tokenInfo, profile: profile._raw, askedAt };
     const data = JSON.stringify(payload);
     const sealed: Sealed = { v: 2, data, mac: this.mac(secret, key, data).toString('base64url') };
     void this.run(() => this.options.store.set(key, sealed, ttl));
@@ -158,17 +169,37 @@ export class SharedStore {
     const given = Buffer.from(mac, 'base64url');
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
     try {
-      const { tokenInfo, profile, askedAt } = JSON.parse(data) as Payload;
+      const payload = JSON.parse(data) as Payload;
+      const { askedAt } = payload;
       const now = Date.now();
-      if (typeof profile !== 'string' || typeof askedAt !== 'number' || !(askedAt <= now + MAX_CLOCK_SKEW_MS)) return undefined;
+      if (typeof askedAt !== 'number' || !(askedAt <= now + MAX_CLOCK_SKEW_MS)) return undefined;
       if (now - askedAt >= this.options.ttl) return undefined;
-      const info = parseTokenInfo(tokenInfo);
-      const validation: Validation = { tokenInfo: info, profile: toProfile(profile, JSON.parse(profile) as unknown), askedAt };
-      if (expiresAt(validation) - now < 1000) return undefined;
+      const info = parseTokenInfo(payload.tokenInfo);
+      const validation = this.approval(payload, info, askedAt);
+      if (!validation || expiresAt(validation) - now < 1000) return undefined;
       assertAudience(info, this.binding);
       return validation.profile.id === info.user_id ? validation : undefined;
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * The approval in the form this reader serves. A strategy that wants the profile takes only a
+   * full approval; a tokeninfo-only strategy takes either, a full one trimmed to the tokeninfo-only
+   * profile (built from the stored tokeninfo fields), so its verify always sees the same shape.
+   */
+  private approval(payload: Payload, info: TokenInfo, askedAt: number): Validation | undefined {
+    const wantsProfile = this.binding.profile !== false;
+    const { profile, tokenInfoBody } = payload;
+    if (typeof profile === 'string') {
+      const full: Validation = { tokenInfo: info, profile: toProfile(profile, JSON.parse(profile) as unknown), askedAt };
+      if (full.profile.id !== info.user_id) return undefined;
+      if (wantsProfile) return full;
+      const raw = JSON.stringify(payload.tokenInfo);
+      return { tokenInfo: info, profile: tokenInfoProfile(info, raw, JSON.parse(raw) as unknown), askedAt, tokenInfoOnly: true };
+    }
+    if (wantsProfile || typeof tokenInfoBody !== 'string') return undefined;
+    return { tokenInfo: info, profile: tokenInfoProfile(info, tokenInfoBody, JSON.parse(tokenInfoBody) as unknown), askedAt, tokenInfoOnly: true };
   }
 }

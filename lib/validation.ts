@@ -10,6 +10,11 @@ export interface Validation {
    * the age of the approval count from here, never from when the answers arrived.
    */
   askedAt: number;
+  /**
+   * `true` when only tokeninfo was asked (`profile: false`): the profile then carries `id` and
+   * tokeninfo's body, no name, email or postal code. Absent or `false`: both endpoints were asked.
+   */
+  tokenInfoOnly?: boolean;
 }
 
 /** Something that validates a token with Amazon (the client itself, or a cache in front of it). */

@@ -1,4 +1,5 @@
 /** Construction fails fast: every option is validated and a bad one names itself. */
+import { Agent } from 'node:http';
 import { describe, expect, test } from '@jest/globals';
 import { LoginWithAmazonStrategy, REGIONS } from '../lib/index.js';
 import { DEFAULTS, resolveOptions } from '../lib/options.js';
@@ -100,6 +101,11 @@ describe('bad options throw a TypeError naming the option', () => {
     ['realm with non-ASCII', { realm: 'Utilisateurs é' }, /"realm" must contain printable ASCII/],
     ['refreshTokenField equal to accessTokenField', { refreshTokenField: 'access_token' }, /^"refreshTokenField" must differ from "accessTokenField"$/],
     ['both fields renamed to the same', { accessTokenField: 't', refreshTokenField: 't' }, /"refreshTokenField" must differ/],
+    ['profile a string', { profile: 'false' }, /^"profile" must be a boolean$/],
+    ['agent not an object', { agent: 'http://proxy:3128' }, /^"agent" must be an object$/],
+    ['agent.https a URL string', { agent: { https: 'http://proxy:3128' } }, /^"agent.https" must be an http.Agent/],
+    ['agent.http without addRequest', { agent: { http: {} } }, /^"agent.http" must be an http.Agent/],
+    ['agent.http null', { agent: { http: null } }, /"agent.http" must be an http.Agent/],
   ];
   test.each(cases)('%s', (_name, options, message) => {
     expect(build(options)).toThrow(TypeError);
@@ -113,6 +119,15 @@ describe('bad options throw a TypeError naming the option', () => {
 
   test('a missing verify function', () => {
     expect(() => new LoginWithAmazonStrategy({ clientID: 'c' }, undefined as never)).toThrow('"verify" must be a function');
+  });
+
+  test('profile defaults to true; agent is absent unless given, and keeps only the agents given', () => {
+    expect(resolveOptions({ clientID: 'c' }).profile).toBe(true);
+    expect(resolveOptions({ clientID: 'c' })).not.toHaveProperty('agent');
+    expect(resolveOptions({ clientID: 'c', profile: false }).profile).toBe(false);
+    const http = new Agent();
+    expect(resolveOptions({ clientID: 'c', agent: { http } }).agent).toEqual({ http });
+    expect(resolveOptions({ clientID: 'c', agent: { http: undefined } }).agent).toEqual({});
   });
 
   test('accepts the edge values', () => {
@@ -132,6 +147,8 @@ describe('unknown option keys throw a TypeError naming the key and the closest k
     [{ cache: { secrets: 'x'.repeat(32) } }, 'unknown option "cache.secrets"; did you mean "cache.secret"?'],
     [{ cache: { negativeTTL: 5 } }, 'unknown option "cache.negativeTTL"; did you mean "cache.negativeTtl"?'],
     [{ cache: { redis: {} } }, 'unknown option "cache.redis"'],
+    [{ agent: { htps: {} } }, 'unknown option "agent.htps"; did you mean "agent.https"?'],
+    [{ agent: { proxy: 'http://proxy:3128' } }, 'unknown option "agent.proxy"'],
   ])('%j', (options, message) => {
     expect(build(options)).toThrow(TypeError);
     expect(build(options)).toThrow(message);
