@@ -57,6 +57,8 @@ function strategyFor(app: AppKind) {
       return new LoginWithAmazonStrategy(
         {
           clientID, tokenInfoURL, profileURL,
+          // The malformed mix sends tokens in the query too (bearer + query): turn the query on.
+          tokenSources: ['header', 'amz-header', 'body', 'query'],
           ...(app === 'lwa-on' ? {} : { cache: false as const }),
           ...(app === 'lwa-off-tokeninfo' ? { profile: false } : {}),
         },
