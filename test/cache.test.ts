@@ -2,32 +2,22 @@
  * The token cache: one pair of upstream calls per token, bursts de-duplicated, entries that never
  * outlive the token, a shared store that is untrusted and may be slow or down.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { LoginWithAmazonStrategy, type CacheOptions, type Validation, type VerifyFunction } from '../lib/index.js';
 import { CachingValidator } from '../lib/cache.js';
 import { resolveCacheOptions, type ResolvedCacheOptions } from '../lib/cache-options.js';
-import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
+import { createFakeAmazon } from '../lib/testing/index.js';
+import { fakeAmazonSuite } from './helpers/fake-amazon-suite.js';
 import { startApp, type TestApp } from './helpers/express-app.js';
 
 const CLIENT = 'amzn1.application-oa2-client.cache';
-let amazon: FakeAmazon;
-const apps: TestApp[] = [];
-
-beforeAll(async () => {
-  amazon = await createFakeAmazon({ clientID: CLIENT });
-});
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.close()));
-  await amazon.close();
-});
-beforeEach(() => {
-  amazon.reset();
-});
+const suite = fakeAmazonSuite(CLIENT);
+const { apps } = suite;
 
 const passThrough: VerifyFunction = (_a, _r, profile, done) => done(null, { id: profile.id, name: profile.displayName });
 
 async function start(cache?: false | CacheOptions, verify = passThrough, clientID = CLIENT): Promise<TestApp> {
-  const options = { clientID, ...amazon.endpoints, ...(cache === undefined ? {} : { cache }) };
+  const options = { clientID, ...suite.amazon.endpoints, ...(cache === undefined ? {} : { cache }) };
   const app = await startApp(new LoginWithAmazonStrategy(options, verify));
   apps.push(app);
   return app;
@@ -41,9 +31,9 @@ describe('in memory (the default)', () => {
   test('a second request with the same token makes no upstream call, and verify still runs every time', async () => {
     const verify = jest.fn<VerifyFunction>(passThrough);
     const app = await start(undefined, verify);
-    const token = amazon.issueToken({ user_id: 'amzn1.account.C1', name: 'Cache One' });
+    const token = suite.amazon.issueToken({ user_id: 'amzn1.account.C1', name: 'Cache One' });
     for (let i = 0; i < 3; i += 1) expect((await me(app, token)).status).toBe(200);
-    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
     expect(verify).toHaveBeenCalledTimes(3);
   });
 
@@ -64,14 +54,14 @@ describe('in memory (the default)', () => {
 
   test('cache: false calls upstream on every request', async () => {
     const app = await start(false);
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     for (let i = 0; i < 3; i += 1) expect((await me(app, token)).status).toBe(200);
-    expect(amazon.calls).toEqual({ tokeninfo: 3, profile: 3 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 3, profile: 3 });
   });
 
   test('malformed tokens make 0 upstream calls', async () => {
     const app = await start();
-    const good = amazon.issueToken();
+    const good = suite.amazon.issueToken();
     // [query, headers]; a control character can only travel percent-encoded (it is decoded once).
     const cases: [string, Record<string, string>][] = [
       ['', { authorization: 'Bearer' }],
@@ -86,96 +76,96 @@ describe('in memory (the default)', () => {
         expect(response.status).toBe(400);
       }
     }
-    expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 0, profile: 0 });
   });
 
   test('an entry never outlives the token: TTL is the seconds tokeninfo says are left', async () => {
     const app = await start({ ttl: 60_000 });
     // 2 s issued, so tokeninfo says 2 s left (the fake rounds up) when it is asked, a few ms later:
     // the entry lives 2 s from then. 2.5 s later both the token and the entry are gone.
-    const token = amazon.issueToken({ user_id: 'amzn1.account.SHORT' }, { expiresIn: 2 });
+    const token = suite.amazon.issueToken({ user_id: 'amzn1.account.SHORT' }, { expiresIn: 2 });
     expect((await me(app, token)).status).toBe(200);
     expect((await me(app, token)).status).toBe(200);
-    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
     await new Promise((resolve) => setTimeout(resolve, 2500));
     // The entry is gone with the token: Amazon is asked again, and says the token has expired.
     const late = await me(app, token);
     expect(late.status).toBe(401);
-    expect(amazon.calls.tokeninfo).toBe(2);
+    expect(suite.amazon.calls.tokeninfo).toBe(2);
   });
 
   test('the ttl option bounds a long-lived token', async () => {
     const app = await start({ ttl: 50 });
-    const token = amazon.issueToken({}, { expiresIn: 3600 });
+    const token = suite.amazon.issueToken({}, { expiresIn: 3600 });
     expect((await me(app, token)).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 120));
     expect((await me(app, token)).status).toBe(200);
-    expect(amazon.calls.tokeninfo).toBe(2);
+    expect(suite.amazon.calls.tokeninfo).toBe(2);
   });
 
   test('a revoked token stays accepted until its entry expires (at most ttl), then is rejected', async () => {
     // A ttl long enough that a loaded machine still makes the second request inside it.
     const app = await start({ ttl: 1000 });
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     expect((await me(app, token)).status).toBe(200);
-    amazon.revoke(token);
+    suite.amazon.revoke(token);
     expect((await me(app, token)).status).toBe(200); // the documented trade-off: served from the cache
     await new Promise((resolve) => setTimeout(resolve, 1100));
     const late = await me(app, token);
     expect(late.status).toBe(401);
     expect(late.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
-    expect(amazon.calls.tokeninfo).toBe(2);
+    expect(suite.amazon.calls.tokeninfo).toBe(2);
   });
 
   test('max bounds the number of tokens kept (least recently used goes first)', async () => {
     const app = await start({ max: 2 });
-    const [a, b, c] = [amazon.issueToken(), amazon.issueToken(), amazon.issueToken()];
+    const [a, b, c] = [suite.amazon.issueToken(), suite.amazon.issueToken(), suite.amazon.issueToken()];
     for (const token of [a, b, c]) expect((await me(app, token)).status).toBe(200);
-    expect(amazon.calls.tokeninfo).toBe(3);
+    expect(suite.amazon.calls.tokeninfo).toBe(3);
     expect((await me(app, c)).status).toBe(200); // still cached
-    expect(amazon.calls.tokeninfo).toBe(3);
+    expect(suite.amazon.calls.tokeninfo).toBe(3);
     expect((await me(app, a)).status).toBe(200); // evicted by c
-    expect(amazon.calls.tokeninfo).toBe(4);
+    expect(suite.amazon.calls.tokeninfo).toBe(4);
   });
 
   test('failed lookups are not cached: after an upstream failure the next request asks again', async () => {
     const app = await start();
-    const token = amazon.issueToken();
-    amazon.fault('tokeninfo', { status: 500, times: 2 }); // the call and its one retry
+    const token = suite.amazon.issueToken();
+    suite.amazon.fault('tokeninfo', { status: 500, times: 2 }); // the call and its one retry
     expect((await me(app, token)).status).toBe(502);
     expect((await me(app, token)).status).toBe(200);
     expect((await me(app, token)).status).toBe(200);
-    expect(amazon.calls.tokeninfo).toBe(3);
+    expect(suite.amazon.calls.tokeninfo).toBe(3);
   });
 
   test('an invalid_token answer is not remembered by default', async () => {
     const app = await start();
-    const token = amazon.issueToken();
-    amazon.revoke(token);
+    const token = suite.amazon.issueToken();
+    suite.amazon.revoke(token);
     expect((await me(app, token)).status).toBe(401);
     expect((await me(app, token)).status).toBe(401);
-    expect(amazon.calls.tokeninfo).toBe(2);
+    expect(suite.amazon.calls.tokeninfo).toBe(2);
   });
 
   test('negativeTtl remembers an invalid_token answer briefly, then asks again', async () => {
     const app = await start({ negativeTtl: 1000 });
-    const token = amazon.issueToken();
-    amazon.revoke(token);
+    const token = suite.amazon.issueToken();
+    suite.amazon.revoke(token);
     for (let i = 0; i < 5; i += 1) {
       const response = await me(app, token);
       expect(response.status).toBe(401);
       expect(response.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
     }
-    expect(amazon.calls.tokeninfo).toBe(1);
+    expect(suite.amazon.calls.tokeninfo).toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await me(app, token)).status).toBe(401);
-    expect(amazon.calls.tokeninfo).toBe(2);
+    expect(suite.amazon.calls.tokeninfo).toBe(2);
   });
 
   test('negativeTtl never remembers an upstream failure', async () => {
     const app = await start({ negativeTtl: 60_000 });
-    const token = amazon.issueToken();
-    amazon.fault('tokeninfo', { status: 503, times: 2 });
+    const token = suite.amazon.issueToken();
+    suite.amazon.fault('tokeninfo', { status: 503, times: 2 });
     expect((await me(app, token)).status).toBe(502);
     expect((await me(app, token)).status).toBe(200);
   });
@@ -188,7 +178,7 @@ describe('in memory (the default)', () => {
       (profile._json as Record<string, unknown>).name = 'changed too';
       done(null, { id: profile.id });
     });
-    const token = amazon.issueToken({ user_id: 'amzn1.account.M', name: 'Original' });
+    const token = suite.amazon.issueToken({ user_id: 'amzn1.account.M', name: 'Original' });
     await me(app, token);
     await me(app, token);
     expect(seen[1]).toEqual(seen[0]);
@@ -254,58 +244,58 @@ describe('CachingValidator', () => {
 describe('remembered rejections (negativeTtl)', () => {
   test('live apart from the approvals: a flood of bad tokens never evicts one', async () => {
     const app = await start({ max: 2, negativeTtl: 60_000 });
-    const good = [amazon.issueToken(), amazon.issueToken()];
+    const good = [suite.amazon.issueToken(), suite.amazon.issueToken()];
     for (const token of good) expect((await me(app, token)).status).toBe(200);
     for (let i = 0; i < 10; i += 1) {
-      const bad = amazon.issueToken();
-      amazon.revoke(bad);
+      const bad = suite.amazon.issueToken();
+      suite.amazon.revoke(bad);
       expect((await me(app, bad)).status).toBe(401);
     }
-    const calls = amazon.calls.tokeninfo;
+    const calls = suite.amazon.calls.tokeninfo;
     for (const token of good) expect((await me(app, token)).status).toBe(200);
-    expect(amazon.calls.tokeninfo).toBe(calls);
+    expect(suite.amazon.calls.tokeninfo).toBe(calls);
   });
 
   test('are bounded by negativeMax (least recently used dropped first)', async () => {
     const app = await start({ negativeTtl: 60_000, negativeMax: 2 });
-    const bad = [amazon.issueToken(), amazon.issueToken(), amazon.issueToken()];
-    for (const token of bad) amazon.revoke(token);
+    const bad = [suite.amazon.issueToken(), suite.amazon.issueToken(), suite.amazon.issueToken()];
+    for (const token of bad) suite.amazon.revoke(token);
     for (const token of bad) expect((await me(app, token)).status).toBe(401);
-    expect(amazon.calls.tokeninfo).toBe(3);
+    expect(suite.amazon.calls.tokeninfo).toBe(3);
     expect((await me(app, bad[2] ?? '')).status).toBe(401); // remembered
-    expect(amazon.calls.tokeninfo).toBe(3);
+    expect(suite.amazon.calls.tokeninfo).toBe(3);
     expect((await me(app, bad[0] ?? '')).status).toBe(401); // dropped: asked again
-    expect(amazon.calls.tokeninfo).toBe(4);
+    expect(suite.amazon.calls.tokeninfo).toBe(4);
   });
 
   test('a remembered rejection is forgotten with the token', async () => {
-    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints, cache: { negativeTtl: 60_000 } }, passThrough);
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { negativeTtl: 60_000 } }, passThrough);
     const app = await startApp(strategy);
     apps.push(app);
-    const token = amazon.issueToken();
-    amazon.revoke(token);
+    const token = suite.amazon.issueToken();
+    suite.amazon.revoke(token);
     expect((await me(app, token)).status).toBe(401);
     await strategy.forget(token);
     expect((await me(app, token)).status).toBe(401);
-    expect(amazon.calls.tokeninfo).toBe(2);
+    expect(suite.amazon.calls.tokeninfo).toBe(2);
   });
 });
 
 describe('strategy.forget(token)', () => {
   test('a forgotten token is validated with Amazon again: a revoked one is refused at once', async () => {
-    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints }, passThrough);
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints }, passThrough);
     const app = await startApp(strategy);
     apps.push(app);
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     expect((await me(app, token)).status).toBe(200);
-    amazon.revoke(token);
+    suite.amazon.revoke(token);
     expect((await me(app, token)).status).toBe(200); // cached
     await strategy.forget(token);
     expect((await me(app, token)).status).toBe(401);
   });
 
   test('is harmless with the cache off and for a token never seen', async () => {
-    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints, cache: false }, passThrough);
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: false }, passThrough);
     await expect(strategy.forget('Atza|never')).resolves.toBeUndefined();
     expect(() => { strategy.close(); }).not.toThrow();
   });

@@ -5,35 +5,25 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { EventEmitter } from 'node:events';
-import { afterAll, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { LoginWithAmazonStrategy, type CacheOptions, type CacheStore, type VerifyFunction } from '../lib/index.js';
 import { STORE_COOL_DOWN_MS, STORE_MAX_FAILURES } from '../lib/shared-store.js';
-import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
+import { createFakeAmazon } from '../lib/testing/index.js';
+import { fakeAmazonSuite } from './helpers/fake-amazon-suite.js';
 import { startApp, type TestApp } from './helpers/express-app.js';
 import { expectNoSecret } from './helpers/leak.js';
 
 const CLIENT = 'amzn1.application-oa2-client.store';
 const SECRET = 'store-test-secret-0123456789abcdef';
 const PREFIX = 'passport-login-with-amazon:';
-let amazon: FakeAmazon;
-const apps: TestApp[] = [];
-
-beforeAll(async () => {
-  amazon = await createFakeAmazon({ clientID: CLIENT });
-});
-afterAll(async () => {
-  await Promise.all(apps.map((app) => app.close()));
-  await amazon.close();
-});
-beforeEach(() => {
-  amazon.reset();
-});
+const suite = fakeAmazonSuite(CLIENT);
+const { apps } = suite;
 
 const passThrough: VerifyFunction = (_a, _r, profile, done) => { done(null, { id: profile.id, name: profile.displayName }); };
 
 type Cache = Omit<CacheOptions, 'store'> & { store: CacheStore };
 
-async function start(cache: Cache, clientID = CLIENT, endpoints = amazon.endpoints): Promise<TestApp> {
+async function start(cache: Cache, clientID = CLIENT, endpoints = suite.amazon.endpoints): Promise<TestApp> {
   const app = await startApp(new LoginWithAmazonStrategy({ clientID, ...endpoints, cache: { secret: SECRET, ...cache } }, passThrough));
   apps.push(app);
   return app;
@@ -70,18 +60,18 @@ describe('sharing approvals', () => {
   test('a second strategy with the same store and secret authenticates with zero upstream calls', async () => {
     const store = mapStore();
     const [first, second] = [await start({ store }), await start({ store })];
-    const token = amazon.issueToken({ user_id: 'amzn1.account.SHARED', name: 'Shared' });
+    const token = suite.amazon.issueToken({ user_id: 'amzn1.account.SHARED', name: 'Shared' });
     expect((await me(first, token)).status).toBe(200);
     const answer = await me(second, token);
     expect(answer.status).toBe(200);
     expect(((await answer.json()) as { user: unknown }).user).toEqual({ id: 'amzn1.account.SHARED', name: 'Shared' });
-    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
   });
 
   test('keys are prefix + HMAC-SHA256(secret, token); neither the token nor the secret is in the store', async () => {
     const store = mapStore();
     const app = await start({ store, prefix: 'myapp:' });
-    const token = amazon.issueToken({}, { expiresIn: 30 });
+    const token = suite.amazon.issueToken({}, { expiresIn: 30 });
     await me(app, token);
     const [{ key, value, ttl }] = store.sets as [{ key: string; value: unknown; ttl: number }];
     expect(key).toBe(hmacKey(token, SECRET, 'myapp:'));
@@ -98,7 +88,7 @@ describe('a writable store is not a way in', () => {
   /** Validates a victim's real token through `writer`, then returns the stored value. */
   async function victimEntry(store: ReturnType<typeof mapStore>): Promise<{ token: string; value: Record<string, unknown> }> {
     const writer = await start({ store });
-    const token = amazon.issueToken({ user_id: 'amzn1.account.VICTIM', name: 'Victim' });
+    const token = suite.amazon.issueToken({ user_id: 'amzn1.account.VICTIM', name: 'Victim' });
     expect((await me(writer, token)).status).toBe(200);
     return { token, value: store.map.get(hmacKey(token)) as Record<string, unknown> };
   }
@@ -135,30 +125,30 @@ describe('a writable store is not a way in', () => {
     const { token, value } = await victimEntry(store);
     store.map.set(hmacKey(token), tamper(value));
     const reader = await start({ store });
-    const calls = amazon.calls.tokeninfo;
+    const calls = suite.amazon.calls.tokeninfo;
     expect((await me(reader, token)).status).toBe(200);
-    expect(amazon.calls.tokeninfo).toBe(calls + 1);
+    expect(suite.amazon.calls.tokeninfo).toBe(calls + 1);
   });
 
   test('an entry written for another audience is a miss, and the token is then refused for it', async () => {
     const store = mapStore();
     await victimEntry(store);
     const theirs = await start({ store }, 'amzn1.application-oa2-client.other-app');
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     const ours = await start({ store });
     expect((await me(ours, token)).status).toBe(200);
-    const calls = amazon.calls.tokeninfo;
+    const calls = suite.amazon.calls.tokeninfo;
     const answer = await me(theirs, token);
     expect(answer.status).toBe(401);
     expect(answer.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);
-    expect(amazon.calls.tokeninfo).toBe(calls + 1);
+    expect(suite.amazon.calls.tokeninfo).toBe(calls + 1);
   });
 
   test('an entry written for other endpoints is a miss', async () => {
     const store = mapStore();
     const other = await createFakeAmazon({ clientID: CLIENT });
     try {
-      const token = amazon.issueToken();
+      const token = suite.amazon.issueToken();
       expect((await me(await start({ store }), token)).status).toBe(200);
       const elsewhere = await start({ store }, CLIENT, other.endpoints);
       expect((await me(elsewhere, token)).status).toBe(401); // the other "Amazon" never issued it
@@ -174,17 +164,17 @@ describe('secret rotation: the first secret signs, all verify', () => {
 
   test('a reader with [new, old] serves entries written with the old secret; one with only the new does not', async () => {
     const store = mapStore();
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     expect((await me(await start({ store, secret: SECRET }), token)).status).toBe(200);
     expect((await me(await start({ store, secret: [NEW, SECRET] }), token)).status).toBe(200);
-    expect(amazon.calls.tokeninfo).toBe(1);
+    expect(suite.amazon.calls.tokeninfo).toBe(1);
     expect((await me(await start({ store, secret: NEW }), token)).status).toBe(200);
-    expect(amazon.calls.tokeninfo).toBe(2);
+    expect(suite.amazon.calls.tokeninfo).toBe(2);
   });
 
   test('a reader with [new, old] writes under the new secret\'s key', async () => {
     const store = mapStore();
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     await me(await start({ store, secret: [NEW, SECRET] }), token);
     expect(store.sets.map((set) => set.key)).toEqual([hmacKey(token, NEW)]);
   });
@@ -193,9 +183,9 @@ describe('secret rotation: the first secret signs, all verify', () => {
 describe('revocation stays bounded by ttl with a store', () => {
   test('a store value older than this strategy\'s ttl is a miss, even in a store that ignores TTLs', async () => {
     const store = mapStore();
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     expect((await me(await start({ store, ttl: 600_000 }), token)).status).toBe(200);
-    amazon.revoke(token);
+    suite.amazon.revoke(token);
     await sleep(400);
     // A strategy with a short ttl does not trust the long-ttl writer's entry: Amazon says revoked.
     expect((await me(await start({ store, ttl: 300 }), token)).status).toBe(401);
@@ -203,13 +193,13 @@ describe('revocation stays bounded by ttl with a store', () => {
 
   test('an in-memory entry made from a store hit lives only what is left of ttl', async () => {
     const store = mapStore();
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     expect((await me(await start({ store, ttl: 1500 }), token)).status).toBe(200);
     await sleep(700);
     const reader = await start({ store, ttl: 1500 });
     expect((await me(reader, token)).status).toBe(200); // a store hit, about 700 ms old
-    expect(amazon.calls.tokeninfo).toBe(1);
-    amazon.revoke(token);
+    expect(suite.amazon.calls.tokeninfo).toBe(1);
+    suite.amazon.revoke(token);
     await sleep(1000); // past 1500 ms since Amazon approved it, not since the hit
     expect((await me(reader, token)).status).toBe(401);
   });
@@ -219,11 +209,11 @@ describe('a store that misbehaves is only ever a miss', () => {
   test('a burst in front of the store makes one store read and one pair of upstream calls', async () => {
     const store = mapStore();
     const app = await start({ store });
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     const answers = await Promise.all(Array.from({ length: 50 }, () => me(app, token)));
     expect(answers.every((answer) => answer.status === 200)).toBe(true);
     expect(store.gets).toHaveLength(1);
-    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
   });
 
   test('a store that hangs counts as a miss after storeTimeout, then is skipped for a cool-down', async () => {
@@ -233,16 +223,16 @@ describe('a store that misbehaves is only ever a miss', () => {
       set: () => { calls += 1; return new Promise(() => undefined); },
     };
     const app = await start({ store: hanging, storeTimeout: 20 });
-    for (let i = 0; i < STORE_MAX_FAILURES + 3; i += 1) expect((await me(app, amazon.issueToken())).status).toBe(200);
+    for (let i = 0; i < STORE_MAX_FAILURES + 3; i += 1) expect((await me(app, suite.amazon.issueToken())).status).toBe(200);
     expect(calls).toBe(STORE_MAX_FAILURES);
     expect(STORE_COOL_DOWN_MS).toBeGreaterThanOrEqual(10_000);
-    expect(amazon.calls.tokeninfo).toBe(STORE_MAX_FAILURES + 3);
+    expect(suite.amazon.calls.tokeninfo).toBe(STORE_MAX_FAILURES + 3);
   });
 
   test('a store that throws or rejects counts as a miss, never as an error', async () => {
     const throwing: CacheStore = { get: () => { throw new Error('boom'); }, set: () => Promise.reject(new Error('boom')) };
     const app = await start({ store: throwing });
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     expect((await me(app, token)).status).toBe(200);
     expect((await me(app, token)).status).toBe(200);
     expect(app.errors).toEqual([]);
@@ -251,12 +241,12 @@ describe('a store that misbehaves is only ever a miss', () => {
   test('error events (as Keyv emits) do not crash the app and trip the breaker; close() unsubscribes', async () => {
     const emitter = new EventEmitter();
     const store = Object.assign(emitter, mapStore());
-    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
     const app = await startApp(strategy);
     apps.push(app);
     expect(store.listenerCount('error')).toBe(1);
     for (let i = 0; i < STORE_MAX_FAILURES; i += 1) store.emit('error', new Error('connection lost'));
-    expect((await me(app, amazon.issueToken())).status).toBe(200);
+    expect((await me(app, suite.amazon.issueToken())).status).toBe(200);
     expect(store.gets).toHaveLength(0); // skipped: cooling down
     strategy.close();
     expect(store.listenerCount('error')).toBe(0);
@@ -267,12 +257,12 @@ describe('strategy.forget(token) with a store', () => {
   test('deletes the token\'s entries under every secret, so no process serves it again', async () => {
     const store = mapStore();
     const OLD = 'old-secret-0123456789abcdef0123456789';
-    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints, cache: { store, secret: [SECRET, OLD] } }, passThrough);
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: [SECRET, OLD] } }, passThrough);
     const app = await startApp(strategy);
     apps.push(app);
-    const token = amazon.issueToken();
+    const token = suite.amazon.issueToken();
     expect((await me(app, token)).status).toBe(200);
-    amazon.revoke(token);
+    suite.amazon.revoke(token);
     await strategy.forget(token);
     expect(store.deletes.sort()).toEqual([hmacKey(token), hmacKey(token, OLD)].sort());
     expect((await me(await start({ store }), token)).status).toBe(401);
@@ -282,7 +272,7 @@ describe('strategy.forget(token) with a store', () => {
   test('a store without delete still forgets in memory', async () => {
     const full = mapStore();
     const store: CacheStore = { get: (key) => full.get(key), set: (key, value, ttl) => full.set(key, value, ttl) };
-    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
-    await expect(strategy.forget(amazon.issueToken())).resolves.toBeUndefined();
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
+    await expect(strategy.forget(suite.amazon.issueToken())).resolves.toBeUndefined();
   });
 });
