@@ -3,12 +3,12 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.ci/out/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.ci/out/', 'reports/', '.stryker-tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'test/*.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'test/*.js', 'test/mutation/*.js'] }, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       // Template literals with numbers are clear enough; `String(n)` everywhere is noise.
