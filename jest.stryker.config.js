@@ -1,0 +1,27 @@
+// Jest config for mutation testing (stryker.config.js); `npm test` does not use it.
+// It runs the tests that exercise lib/ in this process: not the ones that pack the package, read
+// dist/, start examples or Chromium or redis-server, compare README text, test the fake Amazon of
+// lib/testing (not mutated), or repeat the outcome table through every framework (test/frameworks:
+// each file waits a real second for a timeout, and outcome-table and fault-matrix cover the same
+// lib/ paths through Express). No tsc build (globalSetup): no remaining test reads dist/.
+// No coverage threshold: Stryker measures coverage itself.
+import { URL, fileURLToPath } from 'node:url';
+import base from './jest.config.js';
+
+/** @type {import('jest').Config} */
+export default {
+  ...base,
+  globalSetup: undefined,
+  coverageThreshold: undefined,
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '<rootDir>/test/(package|browser|redis|readme-runnable|tls|tls-settings|node-runtime)\\.test\\.ts$',
+    '<rootDir>/test/example-[^/]*\\.test\\.ts$',
+    '<rootDir>/test/frameworks/',
+    '<rootDir>/test/testing/',
+  ],
+  // An absolute path: Stryker loads the environment itself, without jest's <rootDir>.
+  testEnvironment: fileURLToPath(new URL('./test/mutation/bail-environment.js', import.meta.url)),
+  setupFiles: ['<rootDir>/test/mutation/reset-http.js'],
+  testSequencer: '<rootDir>/test/mutation/sequencer.js',
+};
