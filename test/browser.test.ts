@@ -61,7 +61,7 @@ describe('the demo page (embedded fake Amazon)', () => {
     await result.waitFor();
     expect(await result.locator('h2').textContent()).toBe('Signed in as Ada Lovelace');
     expect(await result.locator('dd').allTextContents()).toEqual(['Ada Lovelace', 'ada@example.com', 'amzn1.account.DEMO0ADA0LOVELACE']);
-    expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
     expect(await page.content()).not.toContain('Atza|'); // the page never shows the token
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-signed-in.png'), fullPage: true });
   });

@@ -9,13 +9,15 @@ const LIB = new URL('../lib/', import.meta.url);
 
 /** Every module of the main entry, lowest layer first; a module may import only from lower ranks. */
 const RANK: Record<string, number> = {
-  'errors': 0, 'challenge': 0, 'option-checks': 0, 'extract-token': 0,
-  'endpoints': 1, 'tokeninfo': 1, 'profile': 1, 'cache-options': 1,
+  'errors': 0, 'challenge': 0, 'option-checks': 0, 'extract-token': 0, 'pkce': 0, 'state-store': 0,
+  'endpoints': 1, 'tokeninfo': 1, 'cache-options': 1, 'token-response': 1,
+  'profile': 1.5, // it reads tokeninfo's type
+
   'validation': 2, 'verify': 2,
   'amazon-client': 3,
-  'shared-store': 4, 'options': 4,
-  'cache': 5,
-  'strategy': 6,
+  'shared-store': 4, 'options': 4, 'token-endpoint': 4,
+  'cache': 5, 'oauth2-options': 5,
+  'strategy': 6, 'oauth2-strategy': 6,
   'index': 7,
 };
 
