@@ -35,6 +35,8 @@ export interface CodeGrantAppOptions {
   verify?: VerifyFunction;
   /** Leave out the session middleware. */
   noSession?: boolean;
+  /** After sign-in, redirect to `/me` instead of answering the callback with JSON. */
+  successRedirect?: boolean;
 }
 
 export const toUser: VerifyFunction = (_a, _r, profile, done) => done(null, { id: profile.id, name: profile.displayName });
@@ -73,6 +75,10 @@ export async function startCodeGrantApp(amazon: FakeAmazon, o: CodeGrantAppOptio
     (passport.authenticate(strategy.name, options) as RequestHandler)(req, res, next);
   });
   app.get('/auth/amazon/callback', passport.authenticate(strategy.name, { failureRedirect: '/login', session: sessions }) as RequestHandler, (req, res) => {
+    if (o.successRedirect === true) {
+      res.redirect('/me');
+      return;
+    }
     res.json({ user: req.user, authInfo: req.authInfo, sessionID: sessions ? req.sessionID : null });
   });
   app.get('/auth/amazon/custom', (req, res, next) => {
