@@ -10,6 +10,7 @@ import { CookieBrowser } from '../helpers/browser-jar.js';
 import { startCodeGrantApp, type CodeGrantApp, type CodeGrantAppOptions } from '../helpers/code-grant-app.js';
 import type { CallbackSeen } from '../helpers/express-app.js';
 import { expectNoSecret } from '../helpers/leak.js';
+import { readme } from '../helpers/readme-blocks.js';
 
 const ADA = { user_id: 'amzn1.account.ACODEGRANT0ADA', name: 'Ada Lovelace', email: 'ada@example.com' };
 let amazon: FakeAmazon;
@@ -303,5 +304,15 @@ describe('row: profile insufficient_scope, 4xx, 5xx -> as in the token strategy'
     expect(seen.err).toMatchObject({ code: 'LWA_UPSTREAM_STATUS', status: 502, endpoint: 'profile' });
     expectClean(seen.err, secrets);
     expect(amazon.calls).toMatchObject({ token: 1, profile: 1 });
+  });
+});
+
+describe('the README\'s callback table', () => {
+  test('quotes every fail() message the strategy sends, in the table\'s order', () => {
+    const start = readme.indexOf('### The callback, outcome by outcome');
+    const table = readme.slice(start, readme.indexOf('### Region hosts', start));
+    const positions = Object.values(CALLBACK_MESSAGES).map((message) => table.indexOf(`"${message}"`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 });
