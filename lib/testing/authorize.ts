@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import type { CodeGrantBook } from './code-grant.js';
 import { consentPage } from './consent-page.js';
 import type { FakeProfile } from './tokens.js';
@@ -70,4 +71,15 @@ export function authorize(url: URL, context: AuthorizeContext): AuthorizeAnswer 
     scopes, profile: context.user,
   }, context.now());
   return back(redirectURI, { code, scope: scopes.join(' '), state });
+}
+
+/** Writes an authorization page answer: a 302, or an HTML page. */
+export function writeAuthorizeAnswer(res: ServerResponse, answer: AuthorizeAnswer): void {
+  if (answer.kind === 'redirect') {
+    res.writeHead(302, { location: answer.location, 'content-length': 0 });
+    res.end();
+    return;
+  }
+  res.writeHead(answer.status, { 'content-type': 'text/html;charset=UTF-8', 'content-length': Buffer.byteLength(answer.html) });
+  res.end(answer.html);
 }

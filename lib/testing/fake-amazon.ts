@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AUTHORIZATION_PATH, ENDPOINT_PATHS, hostEndpoints } from '../endpoints.js';
-import { authorize, type ConsentMode } from './authorize.js';
-import { CodeGrantBook } from './code-grant.js';
+import type { ConsentMode } from './authorize.js';
+import { FakeCodeGrant } from './code-grant-server.js';
 import { FaultQueue, type FaultOptions } from './faults.js';
 import {
   checkOptions,
@@ -24,7 +24,7 @@ import {
   type FakeEndpoint,
   type TokenPlace,
 } from './responses.js';
-import { readForm, tokenGrant } from './token-grant.js';
+import { readForm } from './token-grant.js';
 import { describeToken, newAccessToken, type FakeProfile, type IssuedToken, type IssueTokenOptions } from './tokens.js';
 
 const PATHS: Readonly<Record<string, FakeEndpoint>> = {
@@ -39,11 +39,8 @@ class FakeAmazonServer implements FakeAmazon {
   readonly appID: string;
   readonly clientSecret: string;
   readonly codeGrant: { authorizationURL: string; tokenURL: string; profileURL: string };
-  consent: ConsentMode;
   private readonly options: ReturnType<typeof checkOptions>;
-  private readonly book = new CodeGrantBook();
-  private readonly redirectURIs: string[];
-  private user: FakeProfile & { user_id: string };
+  private readonly codeGrantSide: FakeCodeGrant;
   private readonly server: http.Server;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly faults = new FaultQueue();
@@ -58,9 +55,12 @@ class FakeAmazonServer implements FakeAmazon {
     this.clientID = options.clientID;
     this.appID = options.appID;
     this.clientSecret = options.clientSecret;
-    this.consent = options.consent;
-    this.redirectURIs = [...options.redirectURIs];
-    this.user = describeToken(options.user, {}, options, 0).profile;
+    this.codeGrantSide = new FakeCodeGrant(options, (profile, scopes) => {
+      const issued = describeToken(profile, { scopes }, options, options.now());
+      const token = newAccessToken();
+      this.tokens.set(token, issued);
+      return { token, issued };
+    });
     this.url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
     this.endpoints = hostEndpoints(this.url);
     this.codeGrant = { authorizationURL: `${this.url}${AUTHORIZATION_PATH}`, tokenURL: `${this.url}${ENDPOINT_PATHS.token}`, profileURL: this.endpoints.profileURL };
@@ -87,16 +87,23 @@ class FakeAmazonServer implements FakeAmazon {
   revoke(token: string): boolean {
     const issued = this.tokens.get(token);
     if (issued !== undefined) issued.revoked = true;
-    return issued !== undefined || this.book.revoke(token);
+    return issued !== undefined || this.codeGrantSide.revoke(token);
+  }
+
+  get consent(): ConsentMode {
+    return this.codeGrantSide.consent;
+  }
+
+  set consent(mode: ConsentMode) {
+    this.codeGrantSide.consent = mode;
   }
 
   allowRedirectURI(uri: string): void {
-    if (typeof uri !== 'string' || !URL.canParse(uri)) throw new TypeError('"uri" must be an absolute URL');
-    this.redirectURIs.push(uri);
+    this.codeGrantSide.allowRedirectURI(uri);
   }
 
   signInAs(profile: FakeProfile): void {
-    this.user = describeToken(profile, {}, this.options, 0).profile;
+    this.codeGrantSide.signInAs(profile);
   }
 
   fault(endpoint: FakeEndpoint, options: FaultOptions): void {
@@ -129,7 +136,8 @@ class FakeAmazonServer implements FakeAmazon {
     }
     const url = new URL(String(req.url), this.url);
     if (url.pathname === AUTHORIZATION_PATH) {
-      this.authorizationPage(url, res);
+      this.counts.authorization += 1;
+      this.codeGrantSide.authorizationPage(url, res);
       return;
     }
     const endpoint = Object.hasOwn(PATHS, url.pathname) ? PATHS[url.pathname] : undefined;
@@ -153,37 +161,6 @@ class FakeAmazonServer implements FakeAmazon {
     else respond();
   }
 
-  /** `/ap/oa`, the page the browser is sent to: approves, denies or asks (see `authorize`). */
-  private authorizationPage(url: URL, res: ServerResponse): void {
-    this.counts.authorization += 1;
-    const { clientID, consent, redirectURIs, user, book } = this;
-    const answer = authorize(url, { clientID, consent, redirectURIs, user, book, now: this.options.now });
-    if (answer.kind === 'redirect') {
-      res.writeHead(302, { location: answer.location, 'content-length': 0 });
-      res.end();
-      return;
-    }
-    res.writeHead(answer.status, { 'content-type': 'text/html;charset=UTF-8', 'content-length': Buffer.byteLength(answer.html) });
-    res.end(answer.html);
-  }
-
-  /** The token endpoint's real answer to a form. */
-  private tokenAnswer(req: IncomingMessage, form: URLSearchParams | undefined): { status: number; body: unknown } {
-    if (form === undefined) return { status: 400, body: { error: 'invalid_request', error_description: 'unreadable form body' } };
-    return tokenGrant(form, req.headers, {
-      clientID: this.clientID,
-      clientSecret: this.clientSecret,
-      book: this.book,
-      now: this.options.now,
-      issueAccessToken: (profile, scopes) => {
-        const issued = describeToken(profile, { scopes }, this.options, this.options.now());
-        const token = newAccessToken();
-        this.tokens.set(token, issued);
-        return { token, issued };
-      },
-    });
-  }
-
   /** Answers one endpoint call as Amazon would, unless a fault says otherwise. */
   private answer(endpoint: FakeEndpoint, req: IncomingMessage, res: ServerResponse, token: string | undefined, fault: FaultOptions | undefined, form?: URLSearchParams): void {
     if (fault?.drop === true) {
@@ -197,7 +174,7 @@ class FakeAmazonServer implements FakeAmazon {
       return;
     }
     const issued = token === undefined ? undefined : this.tokens.get(token);
-    const real = endpoint === 'token' ? this.tokenAnswer(req, form)
+    const real = endpoint === 'token' ? this.codeGrantSide.tokenAnswer(req, form)
       : (endpoint === 'tokeninfo' ? tokenInfoAnswer : profileAnswer)(token, issued, this.options.now(), requestId);
     const { status, body } = faulted(endpoint, real, fault, requestId);
     const noStore: Record<string, string> = endpoint === 'token' ? { 'cache-control': 'no-store', pragma: 'no-cache' } : {};

@@ -44,7 +44,8 @@ function clientOf(form: URLSearchParams, headers: IncomingHttpHeaders): { id?: s
  * `POST /auth/o2/token` (form body): `authorization_code` and `refresh_token` grants with RFC 6749
  * error bodies (400, 401 for `invalid_client`).
  */
-export function tokenGrant(form: URLSearchParams, headers: IncomingHttpHeaders, context: TokenContext): TokenAnswer {
+export function tokenGrant(form: URLSearchParams | undefined, headers: IncomingHttpHeaders, context: TokenContext): TokenAnswer {
+  if (form === undefined) return tokenError('invalid_request'); // not a form, or larger than MAX_FORM_BYTES
   const client = clientOf(form, headers);
   if (client === 'both') return tokenError('invalid_request');
   if (client.id !== context.clientID || client.secret !== context.clientSecret) return tokenError('invalid_client');
