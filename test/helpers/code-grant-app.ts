@@ -70,8 +70,11 @@ export async function startCodeGrantApp(amazon: FakeAmazon, o: CodeGrantAppOptio
   const seen: CallbackSeen[] = [];
   app.get('/auth/amazon', (req, res, next) => {
     const returnTo = typeof req.query.returnTo === 'string' ? req.query.returnTo : undefined;
+    const scope = typeof req.query.scope === 'string' ? req.query.scope : undefined;
     // @types/passport types `state` as a string; the strategy keeps any value server-side.
-    const options = (returnTo === undefined ? { session: sessions } : { session: sessions, state: { returnTo } }) as AuthenticateOptions;
+    const options = {
+      session: sessions, ...(returnTo === undefined ? {} : { state: { returnTo } }), ...(scope === undefined ? {} : { scope }),
+    } as AuthenticateOptions;
     (passport.authenticate(strategy.name, options) as RequestHandler)(req, res, next);
   });
   app.get('/auth/amazon/callback', passport.authenticate(strategy.name, { failureRedirect: '/login', session: sessions }) as RequestHandler, (req, res) => {
