@@ -98,12 +98,8 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
 
   /** The redirect leg, or the callback leg when Amazon's answer (`code`, `error` or `state`) is in the query. */
   override authenticate(req: any, options: LoginWithAmazonAuthenticateOptions = {}): void {
-    let settled = false;
-    const settle = (action: Action): void => {
-      if (settled) return;
-      settled = true;
-      this.deliver(action);
-    };
+    // One promise per request, settled once: exactly one Passport action.
+    const settle = (action: Action): void => { this.deliver(action); };
     const query = queryOf(req);
     const leg = query.code !== undefined || query.error !== undefined || query.state !== undefined
       ? this.callback(req, query) : this.redirectToAmazon(req, options);

@@ -9,7 +9,7 @@ const strategy = new LoginWithAmazonOAuth2Strategy({
 type Seen = [string, unknown];
 
 /** Runs authenticate() on a Passport-style copy whose actions record what they get; `throwing` names an action that throws. */
-function run(req: unknown, throwing?: string): Promise<Seen[]> {
+function run(req: unknown, throwing?: string, withOptions = true): Promise<Seen[]> {
   return new Promise((resolve) => {
     const seen: Seen[] = [];
     const copy = Object.create(strategy) as LoginWithAmazonOAuth2Strategy & Record<string, (...args: unknown[]) => void>;
@@ -20,7 +20,8 @@ function run(req: unknown, throwing?: string): Promise<Seen[]> {
         setTimeout(() => { resolve(seen); }, 20);
       };
     }
-    copy.authenticate(req, {});
+    if (withOptions) copy.authenticate(req, {});
+    else copy.authenticate(req);
   });
 }
 
@@ -41,7 +42,7 @@ describe('Passport actions', () => {
     expect(seen).toEqual([['fail', { message: 'access denied' }], ['error', new Error('fail threw')]]);
   });
 
-  test('a request without a query object is the redirect leg', async () => {
-    expect((await run({ session: {} })).map(([action]) => action)).toEqual(['redirect']);
+  test('a request without a query object is the redirect leg; options may be left out', async () => {
+    expect((await run({ session: {} }, undefined, false)).map(([action]) => action)).toEqual(['redirect']);
   });
 });

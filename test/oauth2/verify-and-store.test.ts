@@ -39,6 +39,19 @@ describe('verify', () => {
     expect(await (await signIn(app)).json()).toMatchObject({ authInfo: { firstVisit: true, token: { tokenType: 'bearer' } } });
   });
 
+  test.each([
+    ['a string info', 'only for staff', 'only for staff'],
+    ['an info object with a message', { message: 'not invited' }, 'not invited'],
+    ['no info', undefined, 'sign-in refused'],
+    ['an info object without a message', { reason: 1 }, 'sign-in refused'],
+  ])('a verify that rejects with %s fails 401 with that message', async (_name, info, message) => {
+    app = await startCodeGrantApp(amazon, { verify: (_a, _r, _p, done) => { done(null, false, info); } });
+    const browser = new CookieBrowser(app.url);
+    const { stoppedAt } = await browser.follow(`${app.url}/auth/amazon`, { stopAt: (l) => l.includes('/callback') });
+    await browser.request(`${app.url}/auth/amazon/custom${new URL(stoppedAt ?? '').search}`);
+    expect(app.seen[0]).toEqual({ err: null, user: false, info: { message }, status: 401 });
+  });
+
   test('a verify that throws ends in error(), once', async () => {
     app = await startCodeGrantApp(amazon, { verify: () => { throw new Error('database down'); } });
     expect((await signIn(app)).status).toBe(500);

@@ -162,4 +162,70 @@ describe('/auth/o2/token', () => {
     expect(amazon.calls.token).toBe(2);
     expect(amazon.requests.map((r) => r.endpoint)).toEqual(['token', 'token']);
   });
+
+  test('a body that is not a form, or larger than 16 KiB, is invalid_request', async () => {
+    const json = await fetch(amazon.codeGrant.tokenURL, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect([json.status, await json.json()]).toEqual([400, expect.objectContaining({ error: 'invalid_request' })]);
+    const big = await token({ grant_type: 'authorization_code', code: 'x'.repeat(17 * 1024), client_id: amazon.clientID, client_secret: FAKE_CLIENT_SECRET });
+    expect(big).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+  });
+
+  test.each([
+    ['no code', { grant_type: 'authorization_code' }],
+    ['no refresh_token', { grant_type: 'refresh_token' }],
+    ['no grant_type', {}],
+  ])('%s is invalid_request', async (_name, form) => {
+    expect(await token({ ...form, client_id: amazon.clientID, client_secret: FAKE_CLIENT_SECRET })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+  });
+
+  test('HTTP Basic without a secret is invalid_client', async () => {
+    const basic = `Basic ${Buffer.from(amazon.clientID).toString('base64')}`;
+    expect(await token({ grant_type: 'refresh_token', refresh_token: 'Atzr|x' }, { authorization: basic })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
+  });
+
+  test('the plain method and a request without PKCE are bound too', async () => {
+    const plain = await codeFor({ code_challenge: verifier, code_challenge_method: 'plain' });
+    expect((await exchange(plain)).status).toBe(200);
+    const none = await codeFor({ code_challenge: null, code_challenge_method: null });
+    expect(await exchange(none)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } }); // a verifier for a code without challenge
+    const again = await codeFor({ code_challenge: null, code_challenge_method: null });
+    expect((await token({ grant_type: 'authorization_code', code: again, redirect_uri: REDIRECT, client_id: amazon.clientID, client_secret: FAKE_CLIENT_SECRET })).status).toBe(200);
+  });
+
+  test('a refresh token is bound to its client', async () => {
+    const other = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.other', redirectURIs: [REDIRECT] });
+    try {
+      const { body } = await exchange(await codeFor());
+      const res = await fetch(other.codeGrant.tokenURL, {
+        method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: String(body.refresh_token), client_id: other.clientID, client_secret: other.clientSecret }),
+      });
+      expect(res.status).toBe(400);
+    } finally {
+      await other.close();
+    }
+  });
 });
+
+describe('the fake\'s code grant options', () => {
+  test.each([
+    [{ clientSecret: '' }, '"clientSecret" must be a non-empty string'],
+    [{ redirectURIs: 'https://a' }, '"redirectURIs" must be an array of strings'],
+    [{ consent: 'maybe' }, '"consent" must be \'approve\', \'deny\' or \'page\''],
+  ])('%o throws a TypeError', async (options, message) => {
+    await expect(createFakeAmazon(options as never)).rejects.toThrow(message);
+  });
+
+  test('allowRedirectURI takes absolute URLs only; signInAs changes who signs in', async () => {
+    expect(() => { amazon.allowRedirectURI('/relative'); }).toThrow('"uri" must be an absolute URL');
+    amazon.signInAs({ user_id: 'amzn1.account.ASOMEONEELSE' });
+    try {
+      const { body } = await exchange(await codeFor());
+      const profile = await fetch(amazon.endpoints.profileURL, { headers: { authorization: `Bearer ${String(body.access_token)}` } });
+      expect(await profile.json()).toMatchObject({ user_id: 'amzn1.account.ASOMEONEELSE' });
+    } finally {
+      amazon.signInAs({ user_id: 'amzn1.account.AFAKE', name: 'Ada' });
+    }
+  });
+});
+
