@@ -234,6 +234,17 @@ describe('row: token endpoint 5xx, timeout, network, non-JSON, no access_token -
   });
 });
 
+describe('row: token endpoint answers more than 1 MiB', () => {
+  test('the body is cut off at the size cap: LWA_BAD_RESPONSE "token response is larger than 1 MiB"', async () => {
+    const target = await serve();
+    amazon.fault('token', { status: 200, body: `{"access_token":"${'x'.repeat(1024 * 1024)}"}` });
+    const p = await toCallback(target);
+    const seen = await land(target, p.browser, p.callback);
+    expect(seen.err).toMatchObject({ code: 'LWA_BAD_RESPONSE', status: 502, endpoint: 'token', message: 'token response is larger than 1 MiB' });
+    expectClean(seen.err, secretsOf(p));
+  });
+});
+
 describe('row: tokens, then profile 200 -> verify -> success()', () => {
   test('signs the user in with two calls (token, profile) and no tokeninfo call', async () => {
     const target = await serve();
