@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import got, { HTTPError, type Got, type Response } from 'got';
+import got, { HTTPError, type CancelableRequest, type Got, type Response } from 'got';
 import { hostEndpoints, type RegionEndpoints } from './endpoints.js';
 import { LoginWithAmazonError, toLwaError, type Endpoint } from './errors.js';
 import { tokenInfoProfile, toProfile, type AmazonProfile } from './profile.js';
@@ -62,7 +62,8 @@ export interface ClientOptions extends Audience {
   profile?: boolean;
 }
 
-interface UpstreamAnswer {
+/** An answer of Amazon's, whatever its status, read within the size cap. */
+export interface UpstreamAnswer {
   status: number;
   raw: string;
   requestId: string | undefined;
@@ -73,7 +74,7 @@ interface PendingCall {
   cancel: () => void;
 }
 
-function parseJson(raw: string, endpoint: Endpoint, details: { upstreamStatus: number; requestId?: string }): unknown {
+export function parseJson(raw: string, endpoint: Endpoint, details: { upstreamStatus: number; requestId?: string }): unknown {
   try {
     return JSON.parse(raw) as unknown;
   } catch {
@@ -82,7 +83,7 @@ function parseJson(raw: string, endpoint: Endpoint, details: { upstreamStatus: n
 }
 
 /** Amazon's `error` code in a JSON error body, if it has a well-formed one (never the description). */
-function errorCode(raw: string): string | undefined {
+export function errorCode(raw: string): string | undefined {
   let body: unknown;
   try {
     body = JSON.parse(raw);
@@ -152,7 +153,11 @@ export class AmazonClient {
   }
 
   private call(endpoint: Endpoint, url: string, token: string): PendingCall {
-    const request = this.http.get(url, { headers: { 'x-amz-access-token': token } });
+    return this.read(endpoint, this.http.get(url, { headers: { 'x-amz-access-token': token } }));
+  }
+
+  /** Reads one answer within the size cap; a failure without an answer goes through `toLwaError`. */
+  private read(endpoint: Endpoint, request: CancelableRequest<Response<string>>): PendingCall {
     let oversized = false;
     void request.on('downloadProgress', ({ transferred, total }) => {
       if (transferred > MAX_RESPONSE_BYTES || (total ?? 0) > MAX_RESPONSE_BYTES) {
@@ -172,6 +177,25 @@ export class AmazonClient {
       throw toLwaError(cause, endpoint);
     });
     return { promise, cancel: () => request.cancel() };
+  }
+
+  /**
+   * POSTs a form to the token endpoint with the same agents, timeout, size cap and error mapping,
+   * never retried (an authorization code is single-use). Secrets travel in `form` or `headers`.
+   */
+  postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<UpstreamAnswer> {
+    const body = new URLSearchParams(form).toString();
+    const request = this.http.post(url, {
+      body,
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...headers },
+      retry: { limit: 0 },
+    });
+    return this.read('token', request).promise;
+  }
+
+  /** The profile alone, for a token whose audience is known (the code grant's own exchange). */
+  fetchProfile(token: string): Promise<AmazonProfile> {
+    return this.profile(this.call('profile', this.options.profileURL, token));
   }
 
   /** Tokeninfo's approval, after the audience check, with the body it came in. */

@@ -1,10 +1,14 @@
 import type { Endpoint } from './errors.js';
 
-/** Path of each Login with Amazon endpoint; every regional host serves both. */
+/** Path of each Login with Amazon API endpoint; every regional API host serves all three. */
 export const ENDPOINT_PATHS: Readonly<Record<Endpoint, string>> = Object.freeze({
   tokeninfo: '/auth/o2/tokeninfo',
   profile: '/user/profile',
+  token: '/auth/o2/token',
 });
+
+/** Path of Amazon's authorization page (the browser is sent there; it is not an API endpoint). */
+export const AUTHORIZATION_PATH = '/ap/oa';
 
 /** Endpoint URLs of one host (a region's, or a fake's). */
 export interface RegionEndpoints {

@@ -1,7 +1,7 @@
 import { isNativeError } from 'node:util/types';
 
 /** Which Amazon endpoint an error came from. */
-export type Endpoint = 'tokeninfo' | 'profile';
+export type Endpoint = 'tokeninfo' | 'profile' | 'token';
 
 /**
  * Every code a {@link LoginWithAmazonError} can carry.
@@ -10,6 +10,11 @@ export type Endpoint = 'tokeninfo' | 'profile';
  * `LWA_AUDIENCE_MISMATCH`, `LWA_USER_MISMATCH`, `LWA_INSUFFICIENT_SCOPE`.
  * Codes that end in `error()` (Amazon could not answer): `LWA_TIMEOUT`, `LWA_NETWORK`,
  * `LWA_UPSTREAM_STATUS`, `LWA_BAD_RESPONSE`.
+ *
+ * The code grant (`LoginWithAmazonOAuth2Strategy`) adds `LWA_AUTHORIZATION_ERROR` (Amazon's
+ * authorization page redirected back with an `error` other than `access_denied`), `LWA_CLIENT_AUTH`
+ * (the token endpoint refused our `clientID`/`clientSecret`) and `LWA_INVALID_GRANT` (a code or
+ * refresh token Amazon no longer accepts).
  */
 export type LoginWithAmazonErrorCode =
   | 'LWA_TIMEOUT'
@@ -19,7 +24,10 @@ export type LoginWithAmazonErrorCode =
   | 'LWA_INVALID_TOKEN'
   | 'LWA_AUDIENCE_MISMATCH'
   | 'LWA_USER_MISMATCH'
-  | 'LWA_INSUFFICIENT_SCOPE';
+  | 'LWA_INSUFFICIENT_SCOPE'
+  | 'LWA_AUTHORIZATION_ERROR'
+  | 'LWA_CLIENT_AUTH'
+  | 'LWA_INVALID_GRANT';
 
 /** Codes that mean "the client's token is not acceptable" rather than "Amazon failed". */
 const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
@@ -27,7 +35,21 @@ const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
   LWA_AUDIENCE_MISMATCH: 401,
   LWA_USER_MISMATCH: 401,
   LWA_INSUFFICIENT_SCOPE: 403,
+  LWA_INVALID_GRANT: 401,
 };
+
+/**
+ * What to answer for an error that is not a rejection: 504 for a timeout; for an error Amazon's
+ * authorization page reported, 503 (`temporarily_unavailable`), 502 (`server_error`) or 500 (any
+ * other: a configuration problem); 500 when Amazon refused our client credentials; else 502.
+ */
+function errorStatus(code: LoginWithAmazonErrorCode, upstreamError: string | undefined): number {
+  if (code === 'LWA_TIMEOUT') return 504;
+  if (code === 'LWA_CLIENT_AUTH') return 500;
+  if (code !== 'LWA_AUTHORIZATION_ERROR') return 502;
+  if (upstreamError === 'temporarily_unavailable') return 503;
+  return upstreamError === 'server_error' ? 502 : 500;
+}
 
 /** Extra, non-secret facts about an error. */
 export interface LoginWithAmazonErrorDetails {
@@ -48,7 +70,8 @@ export interface LoginWithAmazonErrorDetails {
  * a URL, a header or a body from Amazon, and neither do its properties or `toString()`.
  *
  * `status` is what an HTTP framework should answer: 504 for a timeout, 502 for any other upstream
- * failure (401/403 for the rejection codes, which the strategy turns into `fail()`).
+ * failure, 500 for `LWA_CLIENT_AUTH` and a misconfigured authorization request (401/403 for the
+ * rejection codes, which the strategies turn into `fail()`).
  */
 export class LoginWithAmazonError extends Error {
   override readonly name = 'LoginWithAmazonError';
@@ -62,7 +85,7 @@ export class LoginWithAmazonError extends Error {
   constructor(code: LoginWithAmazonErrorCode, message: string, details: LoginWithAmazonErrorDetails = {}) {
     super(message, details.cause ? { cause: details.cause } : undefined);
     this.code = code;
-    this.status = REJECTION_STATUS[code] ?? (code === 'LWA_TIMEOUT' ? 504 : 502);
+    this.status = REJECTION_STATUS[code] ?? errorStatus(code, details.upstreamError);
     if (details.endpoint !== undefined) this.endpoint = details.endpoint;
     if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;
     if (details.requestId !== undefined) this.requestId = details.requestId;

@@ -1,5 +1,18 @@
 export { LoginWithAmazonStrategy, LoginWithAmazonStrategy as default } from './strategy.js';
 export type { LoginWithAmazonAuthInfo } from './strategy.js';
+export { LoginWithAmazonOAuth2Strategy, CALLBACK_MESSAGES } from './oauth2-strategy.js';
+export type { LoginWithAmazonAuthenticateOptions, LoginWithAmazonOAuth2Info } from './oauth2-strategy.js';
+export { AUTHORIZATION_HOSTS, OAUTH2_DEFAULTS, SCOPES } from './oauth2-options.js';
+export type {
+  LoginWithAmazonOAuth2BaseOptions,
+  LoginWithAmazonOAuth2Options,
+  LoginWithAmazonOAuth2OptionsWithBoolean,
+  LoginWithAmazonOAuth2OptionsWithRequest,
+  Scope,
+} from './oauth2-options.js';
+export { SESSION_KEY, MAX_PENDING_PER_SESSION } from './state-store.js';
+export type { StateStore, StoredState } from './state-store.js';
+export type { LoginWithAmazonGrant, LoginWithAmazonTokenSet } from './token-response.js';
 export { UNDEFINED_USER_MESSAGE } from './verify.js';
 export type { VerifyDone, VerifyFunction, VerifyFunctionWithRequest, VerifyInfo } from './verify.js';
 export type { TokenValidator, Validation } from './validation.js';

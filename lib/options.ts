@@ -151,7 +151,7 @@ function fieldNames(o: Record<string, unknown>): Pick<ResolvedOptions, 'accessTo
 }
 
 /** The `agent` option: an object whose `http` and `https`, when given, are Node agents (they have `addRequest`). */
-function agentOption(value: unknown): { agent?: AgentOptions } {
+export function agentOption(value: unknown): { agent?: AgentOptions } {
   if (value === undefined) return {};
   const agent = optionsObject(value, 'agent');
   assertKnownKeys(agent, AGENT_KEYS, 'agent.');

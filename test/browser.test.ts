@@ -61,7 +61,7 @@ describe('the demo page (embedded fake Amazon)', () => {
     await result.waitFor();
     expect(await result.locator('h2').textContent()).toBe('Signed in as Ada Lovelace');
     expect(await result.locator('dd').allTextContents()).toEqual(['Ada Lovelace', 'ada@example.com', 'amzn1.account.DEMO0ADA0LOVELACE']);
-    expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
     expect(await page.content()).not.toContain('Atza|'); // the page never shows the token
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-signed-in.png'), fullPage: true });
   });
@@ -93,6 +93,47 @@ describe('the demo page (embedded fake Amazon)', () => {
     await result.waitFor();
     expect(await result.locator('dd').allTextContents())
       .toEqual(['502', 'LWA_UPSTREAM_STATUS', 'tokeninfo answered an unexpected HTTP status']);
+  });
+});
+
+describe('"Sign in with Amazon" on the website (code grant through the fake\'s consent page)', () => {
+  let example: RunningExample;
+  beforeEach(async () => {
+    example = await startExample({ port: 0 });
+    await openPage(`${example.url}/`);
+    await page.getByRole('button', { name: 'Sign in with Amazon' }).click();
+    await page.getByRole('button', { name: 'Allow' }).waitFor();
+  });
+  afterEach(async () => {
+    await page.close();
+    await example.close();
+    expect(offHost).toEqual([]);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('Allow signs in: the account page shows the profile, and "Sign out" signs out', async () => {
+    expect(new URL(page.url()).pathname).toBe('/ap/oa');
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-consent.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${example.url}/account`);
+    expect(await page.locator('.card.ok h2').textContent()).toBe('Signed in as Ada Lovelace');
+    expect(await page.locator('.card.ok dd').allTextContents())
+      .toEqual(['Ada Lovelace', 'ada@example.com', 'amzn1.account.DEMO0ADA0LOVELACE', 'valid 3600 s from sign-in']);
+    expect(example.fake?.calls).toEqual({ authorization: 2, token: 1, profile: 1, tokeninfo: 0 });
+    expect(await page.content()).not.toMatch(/Atz[ar]\|/);
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-website-signed-in.png'), fullPage: true });
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${example.url}/`);
+    await page.goto(`${example.url}/account`);
+    expect(await page.locator('.card.error h2').textContent()).toBe('Not signed in');
+  });
+
+  it('Cancel comes back signed out with "access denied" and no call to Amazon\'s API', async () => {
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.waitForURL(`${example.url}/account`);
+    expect(await page.locator('.card.error h2').textContent()).toBe('Not signed in');
+    expect(await page.locator('.card.error p').textContent()).toBe('access denied');
+    expect(example.fake?.calls).toMatchObject({ token: 0, profile: 0 });
   });
 });
 

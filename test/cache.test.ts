@@ -33,7 +33,7 @@ describe('in memory (the default)', () => {
     const app = await start(undefined, verify);
     const token = suite.amazon.issueToken({ user_id: 'amzn1.account.C1', name: 'Cache One' });
     for (let i = 0; i < 3; i += 1) expect((await me(app, token)).status).toBe(200);
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
     expect(verify).toHaveBeenCalledTimes(3);
   });
 
@@ -45,7 +45,7 @@ describe('in memory (the default)', () => {
       const token = slow.issueToken({ user_id: 'amzn1.account.BURST' });
       const answers = await Promise.all(Array.from({ length: 100 }, () => me(app, token)));
       expect(answers.map((answer) => answer.status)).toEqual(Array<number>(100).fill(200));
-      expect(slow.calls).toEqual({ tokeninfo: 1, profile: 1 });
+      expect(slow.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
       expect(((await answers[99]?.json()) as { user: unknown }).user).toEqual({ id: 'amzn1.account.BURST', name: expect.any(String) });
     } finally {
       await slow.close();
@@ -56,7 +56,7 @@ describe('in memory (the default)', () => {
     const app = await start(false);
     const token = suite.amazon.issueToken();
     for (let i = 0; i < 3; i += 1) expect((await me(app, token)).status).toBe(200);
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 3, profile: 3 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 3, profile: 3, token: 0, authorization: 0 });
   });
 
   test('malformed tokens make 0 upstream calls', async () => {
@@ -76,7 +76,7 @@ describe('in memory (the default)', () => {
         expect(response.status).toBe(400);
       }
     }
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 0, profile: 0 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 0, profile: 0, token: 0, authorization: 0 });
   });
 
   test('an entry never outlives the token: TTL is the seconds tokeninfo says are left', async () => {
@@ -86,7 +86,7 @@ describe('in memory (the default)', () => {
     const token = suite.amazon.issueToken({ user_id: 'amzn1.account.SHORT' }, { expiresIn: 2 });
     expect((await me(app, token)).status).toBe(200);
     expect((await me(app, token)).status).toBe(200);
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
     await new Promise((resolve) => setTimeout(resolve, 2500));
     // The entry is gone with the token: Amazon is asked again, and says the token has expired.
     const late = await me(app, token);

@@ -19,7 +19,12 @@ describe('npm run example', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ id: 'amzn1.account.DEMO0ADA0LOVELACE', name: 'Ada Lovelace', email: 'ada@example.com' });
     const page = await fetch(`${String(url)}/`);
-    expect(await page.text()).toContain('Sign in (demo)');
+    const html = await page.text();
+    expect(html).toContain('Sign in (demo)');
+    expect(html).toContain('action="/auth/amazon"'); // the website sign-in (code grant) against the fake
+    const redirect = await fetch(`${String(url)}/auth/amazon`, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/ap\/oa\?client_id=/);
     server.child.kill('SIGINT');
     const [code] = (await once(server.child, 'exit')) as [number | null];
     expect(code).toBe(0);

@@ -45,7 +45,7 @@ describe('profile: false asks tokeninfo alone', () => {
     const token = suite.amazon.issueToken({ user_id: 'amzn1.account.ONLYID', name: 'Not Asked', email: 'no@example.com' });
     const { status, user } = await me(app, token);
     expect(status).toBe(200);
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 0 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 0, token: 0, authorization: 0 });
     expect(user).toMatchObject({ provider: 'amazon', id: 'amzn1.account.ONLYID', displayName: '' });
     expect(user).not.toHaveProperty('emails');
     expect(user?._json).toMatchObject({ user_id: 'amzn1.account.ONLYID', aud: CLIENT, iss: 'https://www.amazon.com' });
@@ -59,7 +59,7 @@ describe('profile: false asks tokeninfo alone', () => {
     const first = await me(app, token);
     const second = await me(app, token);
     expect(second.status).toBe(200);
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 0 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 0, token: 0, authorization: 0 });
     expect(second.user).toEqual(first.user);
   });
 
@@ -67,7 +67,7 @@ describe('profile: false asks tokeninfo alone', () => {
     const { status, user } = await me(await start({}), suite.amazon.issueToken({ user_id: 'amzn1.account.BOTH', name: 'Both' }));
     expect(status).toBe(200);
     expect(user).toMatchObject({ id: 'amzn1.account.BOTH', displayName: 'Both' });
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
   });
 
   test.each<[string, (amazon: FakeAmazon) => string]>([
@@ -92,7 +92,7 @@ describe('a shared store between the two modes', () => {
     const full = await me(await start({ cache: { store, secret: SECRET } }), token);
     expect(full.status).toBe(200);
     expect(full.user).toMatchObject({ id: 'amzn1.account.MIXED', displayName: 'Mixed' });
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 2, profile: 1 }); // a miss: Amazon asked for both
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 2, profile: 1, token: 0, authorization: 0 }); // a miss: Amazon asked for both
   });
 
   test('a full approval serves a tokeninfo-only strategy, trimmed to the tokeninfo-only profile', async () => {
@@ -101,7 +101,7 @@ describe('a shared store between the two modes', () => {
     expect((await me(await start({ cache: { store, secret: SECRET } }), token)).status).toBe(200);
     const { status, user } = await me(await start({ profile: false, cache: { store, secret: SECRET } }), token);
     expect(status).toBe(200);
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1 }); // served from the store
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 }); // served from the store
     expect(user).toMatchObject({ provider: 'amazon', id: 'amzn1.account.TRIM', displayName: '' });
     expect(user).not.toHaveProperty('emails');
     expect(user?._json).toMatchObject({ user_id: 'amzn1.account.TRIM', aud: CLIENT });
@@ -116,6 +116,6 @@ describe('a shared store between the two modes', () => {
     const data = JSON.parse(value.data) as { tokenInfoBody: string };
     store.map.set(key, { ...value, data: JSON.stringify({ ...data, profile: data.tokenInfoBody, tokenInfoBody: undefined }) });
     expect((await me(await start({ cache: { store, secret: SECRET } }), token)).status).toBe(200);
-    expect(suite.amazon.calls).toEqual({ tokeninfo: 2, profile: 1 });
+    expect(suite.amazon.calls).toEqual({ tokeninfo: 2, profile: 1, token: 0, authorization: 0 });
   });
 });

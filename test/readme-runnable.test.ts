@@ -114,7 +114,7 @@ describe.each(blocks)('README block $name', (block) => {
     const response = await me(amazon.issueToken(ADA, { scopes: ['profile'] }));
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ id: ADA.user_id, name: ADA.name, email: ADA.email });
-    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
   });
 
   it('answers 401 with the Bearer challenge without a token, and 401 invalid_token for another app\'s token', async () => {

@@ -1,8 +1,9 @@
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { Passport } from 'passport';
-import { LoginWithAmazonError, LoginWithAmazonStrategy } from 'passport-login-with-amazon';
+import { LoginWithAmazonError, LoginWithAmazonStrategy, type VerifyFunction } from 'passport-login-with-amazon';
 import type { FakeAmazon } from 'passport-login-with-amazon/testing';
 import { page } from './page.js';
+import { mountWebsiteSignIn } from './website.js';
 
 /** The user our app keeps: what the page shows after signing in. */
 export interface User {
@@ -20,17 +21,19 @@ export const DEMO_PROFILE = { user_id: 'amzn1.account.DEMO0ADA0LOVELACE', name: 
 /**
  * The example app: `GET /api/me` needs a Login with Amazon access token (`Authorization: Bearer`)
  * and answers the signed-in user; `GET /` is the sign-in page. In demo mode,
- * `POST /demo/token` hands out a token from the fake (`?revoked=1`: one that is already revoked).
+ * `POST /demo/token` hands out a token from the fake (`?revoked=1`: one that is already revoked),
+ * and, given the site's URL, "Sign in with Amazon" runs the code grant against the fake (website.ts).
  */
-export function createApp(mode: AppMode): Express {
+export function createApp(mode: AppMode, siteURL?: string): Express {
   const clientID = 'fake' in mode ? mode.fake.clientID : mode.clientID;
   const endpoints = 'fake' in mode ? mode.fake.endpoints : {};
   const passport = new Passport();
-  passport.use(new LoginWithAmazonStrategy({ clientID, ...endpoints }, (_accessToken, _refreshToken, profile, done) => {
-    // A real app would find or create its user here (verify may also return a promise of the user).
+  // One verify serves both strategies. A real app would find or create its user here (verify may also return a promise).
+  const verify: VerifyFunction = (_accessToken, _refreshToken, profile, done) => {
     const user: User = { id: profile.id, name: profile.displayName, email: profile.emails?.[0]?.value };
     done(null, user);
-  }));
+  };
+  passport.use(new LoginWithAmazonStrategy({ clientID, ...endpoints }, verify));
 
   const app = express();
   app.disable('x-powered-by');
@@ -52,6 +55,7 @@ export function createApp(mode: AppMode): Express {
       if (req.query.revoked === '1') fake.revoke(token);
       res.set('cache-control', 'no-store').json({ access_token: token });
     });
+    if (siteURL !== undefined) mountWebsiteSignIn(app, passport, fake, siteURL, verify);
   }
 
   // Amazon down or slow: the strategy's error carries 502 or 504; never echo anything else.

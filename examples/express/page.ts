@@ -6,7 +6,8 @@ function scriptValue(value: unknown): string {
   return JSON.stringify(value).replace(/</g, '\\u003c');
 }
 
-const STYLE = `
+/** The example's look, shared with the account page. */
+export const STYLE = `
   body { font: 16px/1.5 system-ui, sans-serif; margin: 0; background: #f3f4f6; color: #111827; }
   main { max-width: 40rem; margin: 3rem auto; padding: 2rem; background: #fff; border-radius: 12px;
          box-shadow: 0 1px 3px rgb(0 0 0 / 0.12); }
@@ -92,7 +93,13 @@ document.getElementById('lwa-sign-in').addEventListener('click', () => {
 });`;
 }
 
-/** The example's only page, in demo mode (no request leaves 127.0.0.1) or with Amazon's SDK. */
+/** Demo mode: the code grant, as a website signs in (a redirect to the fake Amazon's consent page and back). */
+const WEBSITE = `<h2>Sign in on a website</h2>
+<p>The server redirects you to Amazon (here the fake's consent page), receives a code on its
+callback and exchanges it for tokens: <code>LoginWithAmazonOAuth2Strategy</code>.</p>
+<form method="get" action="/auth/amazon" class="buttons"><button id="website-sign-in" type="submit">Sign in with Amazon</button></form>`;
+
+/** The example's start page, in demo mode (no request leaves 127.0.0.1) or with Amazon's SDK. */
 export function page(mode: PageMode): string {
   const intro = mode.demo
     ? `<p class="mode demo"><strong>Demo mode:</strong> an embedded fake Login with Amazon issues the token.
@@ -119,6 +126,7 @@ ${intro}
 <code>Authorization: Bearer &lt;token&gt;</code>; the strategy asks Amazon about it.</p>
 <div class="buttons">${buttons}</div>
 <div id="result" aria-live="polite"></div>
+${mode.demo ? WEBSITE : ''}
 </main>
 <script>${script}</script>
 </body>

@@ -22,6 +22,7 @@ if (example.fake) {
   console.log('Demo mode: an embedded fake Login with Amazon issues the tokens (set LWA_CLIENT_ID for the real one).');
   console.log(`Open ${example.url}/ and press "Sign in (demo)", or try the API (demo token, valid for one hour):`);
   console.log(`  curl -H 'Authorization: Bearer ${token}' ${example.url}/api/me`);
+  console.log(`Or press "Sign in with Amazon" for the website sign-in (code grant) through the fake's consent page.`);
 } else {
   console.log(`Open ${example.url}/ (add it to your security profile's allowed origins) and press "Sign in with Amazon".`);
 }

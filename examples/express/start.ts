@@ -1,8 +1,8 @@
 import { once } from 'node:events';
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/testing';
-import { createApp, type AppMode } from './app.js';
+import { createApp, DEMO_PROFILE, type AppMode } from './app.js';
 
 /** Client id of the demo's embedded fake Amazon. */
 export const DEMO_CLIENT_ID = 'amzn1.application-oa2-client.demo';
@@ -26,10 +26,10 @@ export interface RunningExample {
 /** Starts the Express example on 127.0.0.1, on the embedded fake unless a client id is given. */
 export async function startExample(options: ExampleOptions = {}): Promise<RunningExample> {
   const { clientID } = options;
-  const mode: AppMode = clientID ? { clientID } : { fake: await createFakeAmazon({ clientID: DEMO_CLIENT_ID }) };
+  const mode: AppMode = clientID ? { clientID } : { fake: await createFakeAmazon({ clientID: DEMO_CLIENT_ID, consent: 'page', user: DEMO_PROFILE }) };
   const fake = 'fake' in mode ? mode.fake : undefined;
-  const app = createApp(mode);
-  const server: Server = app.listen(options.port ?? 3000, '127.0.0.1');
+  // Listen first: the code grant's callback URL needs the port (PORT=0 picks a free one).
+  const server: Server = createServer().listen(options.port ?? 3000, '127.0.0.1');
   try {
     await once(server, 'listening');
   } catch (error) {
@@ -37,6 +37,7 @@ export async function startExample(options: ExampleOptions = {}): Promise<Runnin
     throw error;
   }
   const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  server.on('request', createApp(mode, url));
   return {
     url,
     fake,

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ENDPOINT_PATHS, hostEndpoints } from '../endpoints.js';
+import { AUTHORIZATION_PATH, ENDPOINT_PATHS, hostEndpoints } from '../endpoints.js';
+import type { ConsentMode } from './authorize.js';
+import { FakeCodeGrant } from './code-grant-server.js';
 import { FaultQueue, type FaultOptions } from './faults.js';
 import {
   checkOptions,
@@ -22,31 +24,46 @@ import {
   type FakeEndpoint,
   type TokenPlace,
 } from './responses.js';
+import { readForm } from './token-grant.js';
 import { describeToken, newAccessToken, type FakeProfile, type IssuedToken, type IssueTokenOptions } from './tokens.js';
 
-const PATHS: Readonly<Record<string, FakeEndpoint>> = { [ENDPOINT_PATHS.tokeninfo]: 'tokeninfo', [ENDPOINT_PATHS.profile]: 'profile' };
+const PATHS: Readonly<Record<string, FakeEndpoint>> = {
+  [ENDPOINT_PATHS.tokeninfo]: 'tokeninfo', [ENDPOINT_PATHS.profile]: 'profile', [ENDPOINT_PATHS.token]: 'token',
+};
+
 
 class FakeAmazonServer implements FakeAmazon {
   readonly url: string;
   readonly endpoints: { tokenInfoURL: string; profileURL: string };
   readonly clientID: string;
   readonly appID: string;
-  private readonly options: Required<FakeAmazonOptions>;
+  readonly clientSecret: string;
+  readonly codeGrant: { authorizationURL: string; tokenURL: string; profileURL: string };
+  private readonly options: ReturnType<typeof checkOptions>;
+  private readonly codeGrantSide: FakeCodeGrant;
   private readonly server: http.Server;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly faults = new FaultQueue();
   private readonly timers = new Set<NodeJS.Timeout>();
-  private counts: FakeAmazonCalls = { tokeninfo: 0, profile: 0 };
+  private counts: FakeAmazonCalls = { tokeninfo: 0, profile: 0, token: 0, authorization: 0 };
   private log: FakeRequest[] = [];
   private closing: Promise<void> | undefined;
 
-  constructor(server: http.Server, options: Required<FakeAmazonOptions>) {
+  constructor(server: http.Server, options: ReturnType<typeof checkOptions>) {
     this.server = server;
     this.options = options;
     this.clientID = options.clientID;
     this.appID = options.appID;
+    this.clientSecret = options.clientSecret;
+    this.codeGrantSide = new FakeCodeGrant(options, (profile, scopes) => {
+      const issued = describeToken(profile, { scopes }, options, options.now());
+      const token = newAccessToken();
+      this.tokens.set(token, issued);
+      return { token, issued };
+    });
     this.url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
     this.endpoints = hostEndpoints(this.url);
+    this.codeGrant = { authorizationURL: `${this.url}${AUTHORIZATION_PATH}`, tokenURL: `${this.url}${ENDPOINT_PATHS.token}`, profileURL: this.endpoints.profileURL };
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res);
     });
@@ -70,7 +87,23 @@ class FakeAmazonServer implements FakeAmazon {
   revoke(token: string): boolean {
     const issued = this.tokens.get(token);
     if (issued !== undefined) issued.revoked = true;
-    return issued !== undefined;
+    return issued !== undefined || this.codeGrantSide.revoke(token);
+  }
+
+  get consent(): ConsentMode {
+    return this.codeGrantSide.consent;
+  }
+
+  set consent(mode: ConsentMode) {
+    this.codeGrantSide.consent = mode;
+  }
+
+  allowRedirectURI(uri: string): void {
+    this.codeGrantSide.allowRedirectURI(uri);
+  }
+
+  signInAs(profile: FakeProfile): void {
+    this.codeGrantSide.signInAs(profile);
   }
 
   fault(endpoint: FakeEndpoint, options: FaultOptions): void {
@@ -79,7 +112,7 @@ class FakeAmazonServer implements FakeAmazon {
 
   reset(): void {
     this.faults.clear();
-    this.counts = { tokeninfo: 0, profile: 0 };
+    this.counts = { tokeninfo: 0, profile: 0, token: 0, authorization: 0 };
     this.log = [];
   }
 
@@ -102,6 +135,11 @@ class FakeAmazonServer implements FakeAmazon {
       return;
     }
     const url = new URL(String(req.url), this.url);
+    if (url.pathname === AUTHORIZATION_PATH) {
+      this.counts.authorization += 1;
+      this.codeGrantSide.authorizationPage(url, res);
+      return;
+    }
     const endpoint = Object.hasOwn(PATHS, url.pathname) ? PATHS[url.pathname] : undefined;
     if (endpoint === undefined) {
       this.send(res, 404, { error: 'NotFound' }, undefined, randomUUID());
@@ -109,29 +147,38 @@ class FakeAmazonServer implements FakeAmazon {
     }
     this.counts[endpoint] += 1;
     const found = tokensInRequest(url, req.headers);
-    this.log.push({ endpoint, method: String(req.method), tokenIn: Object.keys(found) as TokenPlace[], headers: { ...req.headers } });
+    const logged: FakeRequest = { endpoint, method: String(req.method), tokenIn: Object.keys(found) as TokenPlace[], headers: { ...req.headers }, search: url.search };
+    this.log.push(logged);
     if (this.log.length > MAX_LOGGED_REQUESTS) this.log.shift();
     const fault = this.faults.take(endpoint);
-    this.later(this.options.latencyMs + (fault?.delayMs ?? 0), () => {
-      this.answer(endpoint, req, res, acceptedToken(endpoint, found), fault);
-    });
+    const respond = (form?: URLSearchParams): void => {
+      if (form) logged.formFields = [...form.keys()];
+      this.later(this.options.latencyMs + (fault?.delayMs ?? 0), () => {
+        this.answer(endpoint, req, res, acceptedToken(endpoint, found), fault, form);
+      });
+    };
+    if (endpoint === 'token' && req.method === 'POST') readForm(req, respond);
+    else respond();
   }
 
   /** Answers one endpoint call as Amazon would, unless a fault says otherwise. */
-  private answer(endpoint: FakeEndpoint, req: IncomingMessage, res: ServerResponse, token: string | undefined, fault: FaultOptions | undefined): void {
+  private answer(endpoint: FakeEndpoint, req: IncomingMessage, res: ServerResponse, token: string | undefined, fault: FaultOptions | undefined, form?: URLSearchParams): void {
     if (fault?.drop === true) {
       req.socket.destroy();
       return;
     }
     const requestId = randomUUID();
-    if (req.method !== 'GET') {
-      this.send(res, 405, errorAnswer(endpoint, 405, 'invalid_request', requestId).body, { allow: 'GET' }, requestId);
+    const method = endpoint === 'token' ? 'POST' : 'GET';
+    if (req.method !== method) {
+      this.send(res, 405, errorAnswer(endpoint, 405, 'invalid_request', requestId).body, { allow: method }, requestId);
       return;
     }
     const issued = token === undefined ? undefined : this.tokens.get(token);
-    const real = endpoint === 'tokeninfo' ? tokenInfoAnswer : profileAnswer;
-    const { status, body } = faulted(endpoint, real(token, issued, this.options.now(), requestId), fault, requestId);
-    this.send(res, status, body, fault?.headers, requestId);
+    const real = endpoint === 'token' ? this.codeGrantSide.tokenAnswer(req, form)
+      : (endpoint === 'tokeninfo' ? tokenInfoAnswer : profileAnswer)(token, issued, this.options.now(), requestId);
+    const { status, body } = faulted(endpoint, real, fault, requestId);
+    const noStore: Record<string, string> = endpoint === 'token' ? { 'cache-control': 'no-store', pragma: 'no-cache' } : {};
+    this.send(res, status, body, { ...noStore, ...fault?.headers }, requestId);
   }
 
   private later(ms: number, action: () => void): void {

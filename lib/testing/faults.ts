@@ -48,17 +48,17 @@ function checkFault(options: unknown): FaultOptions {
 }
 
 function isEndpoint(value: unknown): value is FakeEndpoint {
-  return value === 'tokeninfo' || value === 'profile';
+  return value === 'tokeninfo' || value === 'profile' || value === 'token';
 }
 
 /** Faults waiting per endpoint, applied first-in first-out. */
 export class FaultQueue {
-  private readonly queues: Record<FakeEndpoint, QueuedFault[]> = { tokeninfo: [], profile: [] };
+  private readonly queues: Record<FakeEndpoint, QueuedFault[]> = { tokeninfo: [], profile: [], token: [] };
 
   /** Queues a fault behind the ones already waiting for this endpoint. */
   add(endpoint: unknown, options: unknown): void {
     if (!isEndpoint(endpoint)) {
-      throw new TypeError('"endpoint" must be \'tokeninfo\' or \'profile\'');
+      throw new TypeError('"endpoint" must be \'tokeninfo\', \'profile\' or \'token\'');
     }
     const fault = checkFault(options);
     this.queues[endpoint].push({ options: fault, remaining: fault.times ?? Infinity });
@@ -78,5 +78,6 @@ export class FaultQueue {
   clear(): void {
     this.queues.tokeninfo = [];
     this.queues.profile = [];
+    this.queues.token = [];
   }
 }

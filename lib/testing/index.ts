@@ -3,7 +3,9 @@
  * Not loaded by the main entry point.
  */
 export { createFakeAmazon } from './fake-amazon.js';
-export { FAKE_APP_ID, FAKE_CLIENT_ID, MAX_LOGGED_REQUESTS } from './options.js';
+export { FAKE_APP_ID, FAKE_CLIENT_ID, FAKE_CLIENT_SECRET, MAX_LOGGED_REQUESTS } from './options.js';
+export { CODE_TTL_SECONDS } from './code-grant.js';
+export type { ConsentMode } from './authorize.js';
 export type { FakeAmazon, FakeAmazonCalls, FakeAmazonOptions, FakeRequest } from './options.js';
 export type { FaultOptions } from './faults.js';
 export type { FakeEndpoint, TokenPlace } from './responses.js';

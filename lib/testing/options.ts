@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultOptions } from './faults.js';
+import type { ConsentMode } from './authorize.js';
 import type { FakeEndpoint, TokenPlace } from './responses.js';
 import type { FakeProfile, IssueTokenOptions } from './tokens.js';
 
@@ -7,6 +8,8 @@ import type { FakeProfile, IssueTokenOptions } from './tokens.js';
 export const FAKE_CLIENT_ID = 'amzn1.application-oa2-client.fake';
 /** App id of a fake created without `appID`. */
 export const FAKE_APP_ID = 'amzn1.application.fake';
+/** Client secret of a fake created without `clientSecret`. */
+export const FAKE_CLIENT_SECRET = 'fake-client-secret-0123456789abcdef0123456789abcdef';
 /** How many requests `amazon.requests` keeps (the oldest are forgotten first). */
 export const MAX_LOGGED_REQUESTS = 1000;
 
@@ -21,12 +24,23 @@ export interface FakeAmazonOptions {
   latencyMs?: number;
   /** The clock, epoch milliseconds (for expiry tests). Default `Date.now`. */
   now?: () => number;
+  /** The client secret the token endpoint accepts. Default {@link FAKE_CLIENT_SECRET}. */
+  clientSecret?: string;
+  /** Registered redirect URIs (exact match); more with `allowRedirectURI()`. Default: none. */
+  redirectURIs?: readonly string[];
+  /** How `/ap/oa` answers: `'approve'` at once, `'deny'` (the user pressed Cancel), or `'page'` (a consent page with Allow and Cancel). Default `'approve'`. */
+  consent?: ConsentMode;
+  /** The customer who signs in at `/ap/oa`. Default: a random user named "Fake Customer". */
+  user?: FakeProfile;
 }
 
 /** Requests received per endpoint since start or the last `reset()`. */
 export interface FakeAmazonCalls {
   tokeninfo: number;
   profile: number;
+  token: number;
+  /** Visits of the authorization page `/ap/oa` (not an API endpoint: not in `requests`, no faults). */
+  authorization: number;
 }
 
 /** One request the fake received. */
@@ -36,6 +50,10 @@ export interface FakeRequest {
   /** Every place the request carried a token, accepted by the endpoint or not. */
   tokenIn: TokenPlace[];
   headers: IncomingHttpHeaders;
+  /** The request target's query string (`''` when none): a test can check that no secret travelled in a URL. */
+  search: string;
+  /** Names of the form fields (token endpoint only; the values are not kept). */
+  formFields?: string[];
 }
 
 /** A running fake Login with Amazon; see {@link createFakeAmazon}. */
@@ -48,13 +66,23 @@ export interface FakeAmazon {
   readonly clientID: string;
   /** Default `app_id` of issued tokens. */
   readonly appID: string;
+  /** The client secret the token endpoint accepts. */
+  readonly clientSecret: string;
+  /** The authorization page URL, `${url}/ap/oa`, and the token endpoint, `${url}/auth/o2/token`. */
+  readonly codeGrant: { authorizationURL: string; tokenURL: string; profileURL: string };
+  /** How `/ap/oa` answers next (writable). */
+  consent: ConsentMode;
+  /** Registers a redirect URI (exact match), e.g. once the app under test knows its port. */
+  allowRedirectURI(uri: string): void;
+  /** Sets the customer who signs in at `/ap/oa` next. */
+  signInAs(profile: FakeProfile): void;
   /** A snapshot of the call counts. */
   readonly calls: FakeAmazonCalls;
   /** The last {@link MAX_LOGGED_REQUESTS} requests, oldest first. */
   readonly requests: readonly FakeRequest[];
   /** Issues a token for `profile` (default: a random user) and returns it. */
   issueToken(profile?: FakeProfile, options?: IssueTokenOptions): string;
-  /** Revokes a token; returns whether the fake had issued it. */
+  /** Revokes an access or refresh token; returns whether the fake had issued it. */
   revoke(token: string): boolean;
   /**
    * Makes the next `times` calls of an endpoint misbehave (default: every call until `reset()`).
@@ -72,7 +100,7 @@ export interface FakeAmazon {
 }
 
 /** Validates the options of `createFakeAmazon` and applies the defaults. */
-export function checkOptions(options: unknown): Required<FakeAmazonOptions> {
+export function checkOptions(options: unknown): Required<Omit<FakeAmazonOptions, 'user'>> & { user: FakeProfile } {
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object');
   const o = options as FakeAmazonOptions;
   for (const key of ['clientID', 'appID'] as const) {
@@ -85,5 +113,14 @@ export function checkOptions(options: unknown): Required<FakeAmazonOptions> {
     throw new TypeError('"latencyMs" must be a non-negative number');
   }
   if (o.now !== undefined && typeof o.now !== 'function') throw new TypeError('"now" must be a function');
-  return { clientID: o.clientID ?? FAKE_CLIENT_ID, appID: o.appID ?? FAKE_APP_ID, latencyMs, now: o.now ?? Date.now };
+  if (o.clientSecret !== undefined && (typeof o.clientSecret !== 'string' || o.clientSecret === '')) throw new TypeError('"clientSecret" must be a non-empty string');
+  const redirectURIs = o.redirectURIs ?? [];
+  if (!Array.isArray(redirectURIs) || !redirectURIs.every((u) => typeof u === 'string')) throw new TypeError('"redirectURIs" must be an array of strings');
+  const consent = o.consent ?? 'approve';
+  if (!['approve', 'deny', 'page'].includes(consent)) throw new TypeError('"consent" must be \'approve\', \'deny\' or \'page\'');
+  return {
+    clientID: o.clientID ?? FAKE_CLIENT_ID, appID: o.appID ?? FAKE_APP_ID, latencyMs, now: o.now ?? Date.now,
+    clientSecret: o.clientSecret ?? FAKE_CLIENT_SECRET, redirectURIs: [...redirectURIs] as string[], consent,
+    user: o.user ?? { name: 'Fake Customer', email: 'customer@example.com' },
+  };
 }

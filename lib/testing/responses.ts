@@ -3,7 +3,7 @@ import type { FaultOptions } from './faults.js';
 import type { IssuedToken } from './tokens.js';
 import type { Endpoint } from '../errors.js';
 
-/** One of the two Login with Amazon endpoints (the library's own `Endpoint`). */
+/** One of the Login with Amazon API endpoints (the library's own `Endpoint`). */
 export type FakeEndpoint = Endpoint;
 
 /** Where a request put its access token. */
@@ -19,6 +19,7 @@ export interface Answer {
 export const ACCEPTED_PLACES: Readonly<Record<FakeEndpoint, readonly TokenPlace[]>> = {
   tokeninfo: ['query', 'amz-header'],
   profile: ['query', 'bearer', 'amz-header'],
+  token: [],
 };
 
 /** Amazon's own wording of its errors. */
@@ -27,6 +28,8 @@ export const ERROR_DESCRIPTIONS = {
   invalid_request: 'The request is missing a required parameter : access_token',
   insufficient_scope: 'The access token you provided does not have the required scope',
   ServerError: 'The server encountered a runtime error',
+  invalid_grant: 'The authorization grant is invalid, expired, revoked or was issued to another client',
+  invalid_client: 'Client authentication failed',
 } as const;
 
 type ErrorName = keyof typeof ERROR_DESCRIPTIONS;
@@ -58,7 +61,8 @@ export function errorAnswer(endpoint: FakeEndpoint, status: number, error: Error
 }
 
 /** The error Amazon sends for a bare status, used when a fault gives a status without a body. */
-export function errorForStatus(status: number): ErrorName {
+export function errorForStatus(status: number, endpoint: FakeEndpoint): ErrorName {
+  if (endpoint === 'token' && status < 500) return status === 400 ? 'invalid_grant' : status === 401 ? 'invalid_client' : 'invalid_request';
   if (status === 400) return 'invalid_token';
   if (status === 401 || status === 403) return 'insufficient_scope';
   return status < 500 ? 'invalid_request' : 'ServerError';
@@ -103,11 +107,11 @@ export function profileAnswer(token: string | undefined, issued: IssuedToken | u
 }
 
 /** Applies a fault's `status`/`body` to the real answer. */
-export function faulted(endpoint: FakeEndpoint, real: Answer, fault: FaultOptions | undefined, requestId: string): { status: number; body: unknown } {
+export function faulted(endpoint: FakeEndpoint, real: { status: number; body: unknown }, fault: FaultOptions | undefined, requestId: string): { status: number; body: unknown } {
   if (fault?.status === undefined && fault?.body === undefined) return real;
   const status = fault.status ?? 200;
   if (fault.body !== undefined) return { status, body: fault.body };
-  return status >= 400 ? errorAnswer(endpoint, status, errorForStatus(status), requestId) : { status, body: real.body };
+  return status >= 400 ? errorAnswer(endpoint, status, errorForStatus(status, endpoint), requestId) : { status, body: real.body };
 }
 
 /** The content type of a body: JSON, or HTML/plain text for a string. */

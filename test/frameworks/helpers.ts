@@ -147,7 +147,7 @@ export function describeDropIn(start: (options: LoginWithAmazonStrategyOptions) 
       const reply = await app.call(bearer(amazon.issueToken(ADA)));
       expect(reply.status).toBe(200);
       expect(reply.json).toEqual(ADA_USER);
-      expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+      expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
       expect(app.errors).toEqual([]);
     });
 
@@ -155,7 +155,7 @@ export function describeDropIn(start: (options: LoginWithAmazonStrategyOptions) 
       const reply = await app.call();
       expect(reply.status).toBe(401);
       expect(reply.header('www-authenticate')).toBe('Bearer realm="Users"');
-      expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0 });
+      expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0, token: 0, authorization: 0 });
     });
 
     test('a revoked token: 401 with the invalid_token challenge intact, nothing reaches error handling', async () => {

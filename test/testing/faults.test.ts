@@ -112,7 +112,7 @@ describe('amazon.fault()', () => {
   });
 
   it('rejects bad fault options with a TypeError naming the field', () => {
-    expect(() => { amazon.fault('nope' as 'profile', {}); }).toThrow('"endpoint" must be \'tokeninfo\' or \'profile\'');
+    expect(() => { amazon.fault('nope' as 'profile', {}); }).toThrow('"endpoint" must be \'tokeninfo\', \'profile\' or \'token\'');
     expect(() => { amazon.fault('profile', null as never); }).toThrow('"fault" options must be an object');
     expect(() => { amazon.fault('profile', { status: 99 }); }).toThrow('"status" must be an integer from 200 to 599');
     expect(() => { amazon.fault('profile', { status: 600 }); }).toThrow('"status" must be an integer from 200 to 599');
@@ -146,9 +146,9 @@ describe('calls, requests and reset()', () => {
     await get(amazon.endpoints.tokenInfoURL, { query: token });
     await get(amazon.endpoints.profileURL, { query: token });
     await get(amazon.endpoints.profileURL, { query: token });
-    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 2 });
+    expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 2, token: 0, authorization: 0 });
     amazon.reset();
-    expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0 });
+    expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0, token: 0, authorization: 0 });
     expect(amazon.requests).toEqual([]);
   });
 

@@ -83,9 +83,9 @@ describe('every answer', () => {
   });
 
   it('answers 404 on other paths without counting a call', async () => {
-    const reply = await get(`${amazon.url}/auth/o2/token`);
+    const reply = await get(`${amazon.url}/auth/o2/other`);
     expect(reply.status).toBe(404);
-    expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0 });
+    expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0, token: 0, authorization: 0 });
   });
 
   it('answers 400 to a request target it cannot parse, and keeps serving', async () => {

@@ -36,8 +36,26 @@ import LoginWithAmazonStrategyDefault, {
   type VerifyFunction,
   type VerifyFunctionWithRequest,
   type VerifyInfo,
+  AUTHORIZATION_HOSTS,
+  CALLBACK_MESSAGES,
+  LoginWithAmazonOAuth2Strategy,
+  MAX_PENDING_PER_SESSION,
+  OAUTH2_DEFAULTS,
+  SCOPES,
+  SESSION_KEY,
+  type LoginWithAmazonAuthenticateOptions,
+  type LoginWithAmazonGrant,
+  type LoginWithAmazonOAuth2Info,
+  type LoginWithAmazonOAuth2Options,
+  type LoginWithAmazonTokenSet,
+  type Scope,
+  type StateStore,
+  type StoredState,
 } from 'passport-login-with-amazon';
 import {
+  CODE_TTL_SECONDS,
+  FAKE_CLIENT_SECRET,
+  type ConsentMode,
   FAKE_APP_ID,
   FAKE_CLIENT_ID,
   MAX_LOGGED_REQUESTS,
@@ -139,6 +157,33 @@ async function withFake(): Promise<FakeAmazonCalls> {
   return places.length >= 0 ? amazon.calls : amazon.calls;
 }
 
+async function websiteSignIn(amazon: FakeAmazon): Promise<[LoginWithAmazonTokenSet, unknown[]]> {
+  const pending = new Map<string, StoredState>();
+  const store: StateStore = {
+    save: async (_req, state, record) => { pending.set(state, record); },
+    take: async (_req, state) => { const record = pending.get(state); pending.delete(state); return record; },
+  };
+  const scopes: Scope[] = [...OAUTH2_DEFAULTS.scope, 'postal_code'];
+  const options: LoginWithAmazonOAuth2Options = {
+    clientID: amazon.clientID, clientSecret: amazon.clientSecret, callbackURL: 'https://app.example.com/cb', scope: scopes, store, ...amazon.codeGrant,
+  };
+  const strategy = new LoginWithAmazonOAuth2Strategy(options, promiseStyle);
+  new LoginWithAmazonOAuth2Strategy({ ...options, passReqToCallback: true }, withReq);
+  const perCall: LoginWithAmazonAuthenticateOptions = { scope: ['profile'], state: { returnTo: '/cart' } };
+  const info = (req: { authInfo?: unknown }): number | undefined => (req.authInfo as LoginWithAmazonOAuth2Info | undefined)?.token.expiresIn;
+  const grant: LoginWithAmazonGrant | undefined = undefined;
+  const consent: ConsentMode = 'page';
+  amazon.consent = consent;
+  amazon.allowRedirectURI('https://app.example.com/cb');
+  const keys: string = `${SESSION_KEY} ${String(MAX_PENDING_PER_SESSION)} ${AUTHORIZATION_HOSTS.EU} ${SCOPES.join(' ')} ${CALLBACK_MESSAGES.badState} ${FAKE_CLIENT_SECRET} ${String(CODE_TTL_SECONDS)}`;
+  return [await strategy.refresh('Atzr|x'), [perCall, info, grant, keys]];
+}
+
+// @ts-expect-error clientSecret is required
+new LoginWithAmazonOAuth2Strategy({ clientID: 'a', callbackURL: 'https://a.example/cb' }, promiseStyle);
+// @ts-expect-error scopes are profile, profile:user_id, postal_code
+new LoginWithAmazonOAuth2Strategy({ clientID: 'a', clientSecret: 's', callbackURL: 'https://a.example/cb', scope: ['email'] }, promiseStyle);
+
 // @ts-expect-error clientID is required
 new LoginWithAmazonStrategy({}, promiseStyle);
 // @ts-expect-error region is one of NA, EU, FE
@@ -152,4 +197,5 @@ const badInfo: VerifyFunction = (_a, _r, _p, done) => { done(null, false, 42); }
 // @ts-expect-error an error code outside the union
 const wrongCode: LoginWithAmazonErrorCode = 'LWA_OOPS';
 
+export { websiteSignIn };
 export { CountingValidator, authInfo, badInfo, bearer, forgotten, sourcesByDefault, undefinedUser, withInfo, describeError, limits, made, name, withFake, wrongCode };
