@@ -1,6 +1,7 @@
 import { Strategy } from 'passport-strategy';
 import { AmazonClient } from './amazon-client.js';
 import { asError, LoginWithAmazonError } from './errors.js';
+import { deliver } from './passport-action.js';
 import {
   resolveOAuth2Options, scopeOption,
   type LoginWithAmazonOAuth2Options, type LoginWithAmazonOAuth2OptionsWithBoolean, type LoginWithAmazonOAuth2OptionsWithRequest,
@@ -98,8 +99,10 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
 
   /** The redirect leg, or the callback leg when Amazon's answer (`code`, `error` or `state`) is in the query. */
   override authenticate(req: any, options: LoginWithAmazonAuthenticateOptions = {}): void {
-    // One promise per request, settled once: exactly one Passport action.
-    const settle = (action: Action): void => { this.deliver(action); };
+    // One promise per request, settled once: exactly one Passport action, always after an await.
+    const settle = (action: Action): void => {
+      deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false });
+    };
     const query = queryOf(req);
     const leg = query.code !== undefined || query.error !== undefined || query.state !== undefined
       ? this.callback(req, query) : this.redirectToAmazon(req, options);
@@ -181,25 +184,6 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
         return { kind: 'fail', message: messageOf(outcome.info) ?? 'sign-in refused', status: 401 };
       case 'error':
         return outcome;
-    }
-  }
-
-  /**
-   * Runs the Passport action (always after an await, never synchronously); one that throws goes to
-   * `error()`, and an `error()` that throws becomes an uncaught exception, as from any callback.
-   */
-  private deliver(action: Action): void {
-    try {
-      this.perform(action);
-    } catch (thrown) {
-      const error = asError(thrown, 'a Passport action threw a non-Error value');
-      if (action.kind !== 'error') {
-        try {
-          this.error(error);
-          return;
-        } catch { /* rethrown below */ }
-      }
-      process.nextTick(() => { throw error; });
     }
   }
 

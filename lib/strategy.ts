@@ -3,6 +3,7 @@ import { AmazonClient } from './amazon-client.js';
 import { CachingValidator } from './cache.js';
 import { challenge } from './challenge.js';
 import { asError, LoginWithAmazonError } from './errors.js';
+import { deliver } from './passport-action.js';
 import { extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
 import {
   resolveOptions,
@@ -38,24 +39,6 @@ type Action =
 function messageOf(info: unknown): unknown {
   if (typeof info === 'string') return info;
   return typeof info === 'object' && info !== null ? (info as { message?: unknown }).message : undefined;
-}
-
-/**
- * The last resort for an exception thrown by Passport's error action itself (a custom callback
- * that throws when handed an error): nothing in the strategy can answer any more. Decided
- * synchronously, it is rethrown to the framework, whose error handling catches it; later, it goes
- * to Express's `req.next`, or else is rethrown as an uncaught exception, as from any callback.
- */
-function surface(req: unknown, error: Error, sync: boolean): void {
-  if (sync) throw error;
-  const next = typeof req === 'object' && req !== null ? (req as { next?: unknown }).next : undefined;
-  if (typeof next === 'function') {
-    try {
-      (next as (err: Error) => void)(error);
-      return;
-    } catch { /* rethrown below */ }
-  }
-  process.nextTick(() => { throw error; });
 }
 
 /**
@@ -111,7 +94,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     const settle = (action: Action): void => {
       if (settled) return;
       settled = true;
-      this.deliver(req, action, sync);
+      deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync });
     };
     try {
       this.start(req, settle);
@@ -171,30 +154,6 @@ export class LoginWithAmazonStrategy extends Strategy {
       case 'error':
         return outcome;
     }
-  }
-
-  /**
-   * Runs the Passport action outside every guard. If it throws (a custom callback or `res.json`
-   * that throws), the exception goes to `error()`, as passport-http-bearer does; if `error()`
-   * throws too, {@link surface} hands it on. It never comes back into the "once" guard.
-   */
-  private deliver(req: unknown, action: Action, sync: boolean): void {
-    let error: Error;
-    try {
-      this.perform(action);
-      return;
-    } catch (thrown) {
-      error = asError(thrown, 'a Passport action threw a non-Error value');
-    }
-    if (action.kind !== 'error') {
-      try {
-        this.error(error);
-        return;
-      } catch (thrown) {
-        error = asError(thrown, 'Passport\'s error action threw a non-Error value');
-      }
-    }
-    surface(req, error, sync);
   }
 
   private perform(action: Action): void {

@@ -12,7 +12,7 @@ const RANK: Record<string, number> = {
   'errors': 0, 'challenge': 0, 'option-checks': 0, 'extract-token': 0, 'pkce': 0, 'state-store': 0,
   'endpoints': 1, 'tokeninfo': 1, 'cache-options': 1, 'token-response': 1,
   'profile': 2, // it reads tokeninfo's type (profile: false)
-  'validation': 3, 'verify': 3,
+  'validation': 3, 'verify': 3, 'passport-action': 3,
   'amazon-client': 4,
   'shared-store': 5, 'options': 5, 'token-endpoint': 5,
   'cache': 6, 'oauth2-options': 6,

@@ -87,7 +87,7 @@ describe('NestJS: what the guard override and the filter change', () => {
     const reply = await app.call({ headers: { authorization: 'Bearer two parts' } });
     expect(reply.status).toBe(400);
     expect(reply.json).toEqual({ statusCode: 400, message: 'Bad Request' });
-    expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0 });
+    expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0, token: 0, authorization: 0 });
   });
 
   test('a plain AuthGuard(\'amazon-token\') signs in too, but answers a bare 401 without WWW-Authenticate', async () => {
