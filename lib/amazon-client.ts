@@ -5,6 +5,7 @@ import { hostEndpoints, type RegionEndpoints } from './endpoints.js';
 import { LoginWithAmazonError, toLwaError, type Endpoint } from './errors.js';
 import { tokenInfoProfile, toProfile, type AmazonProfile } from './profile.js';
 import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
+import { traceUpstream } from './upstream-trace.js';
 import type { Validation } from './validation.js';
 
 export type { RegionEndpoints } from './endpoints.js';
@@ -71,6 +72,11 @@ interface UpstreamAnswer {
 interface PendingCall {
   promise: Promise<UpstreamAnswer>;
   cancel: () => void;
+}
+
+function answer(response: Response<string>): UpstreamAnswer {
+  const requestId = response.headers['x-amzn-requestid'];
+  return { status: response.statusCode, raw: response.body, requestId: typeof requestId === 'string' ? requestId : undefined };
 }
 
 function parseJson(raw: string, endpoint: Endpoint, details: { upstreamStatus: number; requestId?: string }): unknown {
@@ -152,7 +158,8 @@ export class AmazonClient {
   }
 
   private call(endpoint: Endpoint, url: string, token: string): PendingCall {
-    const request = this.http.get(url, { headers: { 'x-amz-access-token': token } });
+    const trace = traceUpstream(endpoint, url, (response) => (response.statusCode === 200 ? undefined : statusError(endpoint, answer(response))));
+    const request = this.http.get(url, { headers: { 'x-amz-access-token': token }, ...(trace ? { hooks: trace.hooks } : {}) });
     let oversized = false;
     void request.on('downloadProgress', ({ transferred, total }) => {
       if (transferred > MAX_RESPONSE_BYTES || (total ?? 0) > MAX_RESPONSE_BYTES) {
@@ -160,10 +167,6 @@ export class AmazonClient {
         request.cancel();
       }
     });
-    const answer = (response: Response<string>): UpstreamAnswer => {
-      const requestId = response.headers['x-amzn-requestid'];
-      return { status: response.statusCode, raw: response.body, requestId: typeof requestId === 'string' ? requestId : undefined };
-    };
     const promise = request.then(answer, (cause: unknown) => {
       if (cause instanceof HTTPError) return answer(cause.response);
       if (oversized) {
@@ -171,6 +174,7 @@ export class AmazonClient {
       }
       throw toLwaError(cause, endpoint);
     });
+    trace?.settle(promise);
     return { promise, cancel: () => request.cancel() };
   }
 

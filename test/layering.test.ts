@@ -10,11 +10,11 @@ const LIB = new URL('../lib/', import.meta.url);
 /** Every module of the main entry, lowest layer first; a module may import only from lower ranks. */
 const RANK: Record<string, number> = {
   'errors': 0, 'challenge': 0, 'option-checks': 0, 'extract-token': 0,
-  'endpoints': 1, 'tokeninfo': 1, 'profile': 1, 'cache-options': 1,
-  'validation': 2, 'verify': 2,
-  'amazon-client': 3,
-  'shared-store': 4, 'options': 4,
-  'cache': 5,
+  'endpoints': 1, 'tokeninfo': 1, 'cache-options': 1, 'diagnostics': 1,
+  'profile': 2, 'upstream-trace': 2,
+  'validation': 3, 'verify': 3,
+  'amazon-client': 4, 'authenticate-trace': 4, 'shared-store': 4,
+  'options': 5, 'cache': 5,
   'strategy': 6,
   'index': 7,
 };
