@@ -41,6 +41,16 @@ describe('lib/ layering', () => {
     }
   });
 
+  test.each(modules)('%s never imports @opentelemetry (an optional peer: only lib/opentelemetry/ does)', (name) => {
+    expect(readFileSync(new URL(`${name}.ts`, LIB), 'utf8')).not.toMatch(/from '@opentelemetry\//);
+  });
+
+  test('lib/opentelemetry imports the library only through its channel names and types', () => {
+    const files = readdirSync(new URL('opentelemetry/', LIB));
+    const specs = files.flatMap((f) => [...readFileSync(new URL(`opentelemetry/${f}`, LIB), 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]));
+    expect([...new Set(specs)]).toEqual(['../diagnostics.js']);
+  });
+
   test('the rules above bite: the import reader finds type-only imports too', () => {
     expect(importsOf('cache.ts')).toEqual(expect.arrayContaining(['./validation', './cache-options']));
     expect(importsOf('index.ts')).toContain('./strategy');
