@@ -52,6 +52,8 @@ export interface UpstreamContext {
   /** Amazon's `x-amzn-RequestId`. */
   requestId?: string;
   error?: LoginWithAmazonError;
+  /** `true` when the client gave up the call (tokeninfo rejected the token while the profile was under way). */
+  cancelled?: boolean;
 }
 
 /** A shared-store operation. */

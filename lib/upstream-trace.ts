@@ -65,7 +65,13 @@ export function traceUpstream(endpoint: Endpoint, url: string, answerError: Answ
     settle(call) {
       call.then(
         () => { close(() => undefined); },
-        (error: unknown) => { close((context) => { context.error = error as LoginWithAmazonError; }); },
+        (error: unknown) => {
+          close((context) => {
+            context.error = error as LoginWithAmazonError;
+            // Abandoned by the client (tokeninfo said no first): not Amazon failing.
+            if ((context.error.cause as Error | undefined)?.name === 'CancelError') context.cancelled = true;
+          });
+        },
       );
     },
   };

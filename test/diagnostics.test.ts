@@ -164,6 +164,8 @@ describe('the upstream channel', () => {
     const profile = attempts().filter((a) => a.endpoint === 'profile');
     expect(profile).toHaveLength(1);
     expect(profile[0]?.error).toBeInstanceOf(LoginWithAmazonError);
+    expect(profile[0]?.cancelled).toBe(true);
+    expect(attempts().find((a) => a.endpoint === 'tokeninfo')?.cancelled).toBeUndefined();
   });
 });
 

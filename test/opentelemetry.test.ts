@@ -89,6 +89,16 @@ describe('spans', () => {
     expect(named('GET')[0]?.attributes['http.response.status_code']).toBeUndefined();
   });
 
+  test('a profile call abandoned when tokeninfo says no: error.type cancelled', async () => {
+    const token = amazon.issueToken();
+    amazon.revoke(token);
+    amazon.fault('profile', { delayMs: 300 });
+    await authenticate(strategy({ retries: 0 }), bearer(token));
+    const profile = named('GET').find((s) => s.attributes['lwa.endpoint'] === 'profile');
+    expect(profile?.attributes['error.type']).toBe('cancelled');
+    expect(named('lwa.authenticate')[0]?.attributes).toMatchObject({ 'lwa.outcome': 'fail', 'error.type': 'LWA_INVALID_TOKEN', 'http.response.status_code': 401 });
+  });
+
   test('after disable() nothing is recorded', async () => {
     instrumentation.disable();
     instrumentation.disable();

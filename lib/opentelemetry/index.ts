@@ -100,7 +100,7 @@ function endUpstream(open: Open, message: UpstreamContext, instruments: Instrume
   }
   if (message.requestId !== undefined) span.setAttribute('lwa.request_id', message.requestId);
   if (message.error) {
-    const type = message.status === undefined ? message.error.code : String(message.status);
+    const type = message.cancelled === true ? 'cancelled' : message.status === undefined ? message.error.code : String(message.status);
     span.setAttribute('error.type', type);
     span.setStatus({ code: SpanStatusCode.ERROR, message: message.error.code });
     metric['error.type'] = type;
