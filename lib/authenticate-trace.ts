@@ -4,7 +4,7 @@ import type { ValidationNote } from './validation.js';
 
 /** What the trace needs to know of the Passport action an authentication ends in. */
 export type TracedAction =
-  | { kind: 'success'; userId?: string }
+  | { kind: 'success'; userId: string }
   | { kind: 'fail'; status?: number; code?: string }
   | { kind: 'error'; error: Error };
 
@@ -23,7 +23,7 @@ function describe(context: AuthenticateContext, action: TracedAction): void {
   switch (action.kind) {
     case 'success':
       context.status = 200;
-      if (action.userId !== undefined) context.userId = action.userId;
+      context.userId = action.userId;
       return;
     case 'fail':
       context.status = action.status ?? 401;

@@ -32,7 +32,7 @@ export interface LoginWithAmazonAuthInfo {
 
 /** The one Passport action a request ends in (with what the trace records of it). */
 type Action =
-  | { kind: 'success'; user: unknown; info: unknown; userId?: string }
+  | { kind: 'success'; user: unknown; info: unknown; userId: string }
   | { kind: 'fail'; challenge: string; status?: number; code?: string }
   | { kind: 'error'; error: Error };
 

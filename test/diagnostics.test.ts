@@ -4,6 +4,7 @@
  */
 import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import nock from 'nock';
 import {
   LoginWithAmazonError,
   LoginWithAmazonStrategy,
@@ -166,6 +167,20 @@ describe('the upstream channel', () => {
     expect(profile[0]?.error).toBeInstanceOf(LoginWithAmazonError);
     expect(profile[0]?.cancelled).toBe(true);
     expect(attempts().find((a) => a.endpoint === 'tokeninfo')?.cancelled).toBeUndefined();
+  });
+});
+
+describe('the upstream context against Amazon\'s own URLs', () => {
+  test('https on the default port: server.port 443, the URL without query, no request id when Amazon sends none', async () => {
+    listen();
+    const token = 'Atza|IwEBupstream-context-token';
+    nock('https://api.amazon.com').get('/auth/o2/tokeninfo').reply(401, { error: 'invalid_token' });
+    await authenticate(new LoginWithAmazonStrategy({ clientID: 'client', profile: false, cache: false }, () => undefined), bearer(token));
+    expect(attempts()).toEqual([expect.objectContaining({
+      endpoint: 'tokeninfo', url: 'https://api.amazon.com/auth/o2/tokeninfo', serverAddress: 'api.amazon.com', serverPort: 443, attempt: 1, status: 401,
+    })]);
+    expect(attempts()[0]?.requestId).toBeUndefined();
+    expectNoTokenIn(upstream.events.map((e) => e.context), token);
   });
 });
 

@@ -1,8 +1,16 @@
 /** The OpenTelemetry bridge, on the SDK with in-memory exporters and the async-hooks context manager. */
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from '@jest/globals';
+import dc from 'node:diagnostics_channel';
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Histogram } from '@opentelemetry/sdk-metrics';
-import { LoginWithAmazonStrategy, type CacheStore, type LoginWithAmazonBaseOptions } from 'passport-login-with-amazon';
+import {
+  AUTHENTICATE_CHANNEL,
+  CACHE_CHANNEL,
+  LoginWithAmazonStrategy,
+  UPSTREAM_CHANNEL,
+  type CacheStore,
+  type LoginWithAmazonBaseOptions,
+} from 'passport-login-with-amazon';
 import { instrumentLoginWithAmazon, type LoginWithAmazonInstrumentation } from 'passport-login-with-amazon/opentelemetry';
 import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/testing';
 import { authenticate, bearer } from './helpers/channels.js';
@@ -61,7 +69,8 @@ describe('spans', () => {
     instrumentation.disable();
     instrumentation = instrumentLoginWithAmazon({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider, recordUserId: true });
     await authenticate(strategy(), bearer(amazon.issueToken({ user_id: 'amzn1.account.ME' })));
-    expect(named('lwa.authenticate')[0]?.attributes['enduser.id']).toBe('amzn1.account.ME');
+    await authenticate(strategy(), { headers: {}, query: {}, body: {} });
+    expect(named('lwa.authenticate').map((s) => s.attributes['enduser.id'])).toEqual(['amzn1.account.ME', undefined]);
   });
 
   test('a retried 500: two CLIENT spans, the first with error.type 500 and an error status, the second with http.request.resend_count 1', async () => {
@@ -99,6 +108,35 @@ describe('spans', () => {
     expect(named('lwa.authenticate')[0]?.attributes).toMatchObject({ 'lwa.outcome': 'fail', 'error.type': 'LWA_INVALID_TOKEN', 'http.response.status_code': 401 });
   });
 
+  test('error.type of a fail without a code is its status; of an app error, the error\'s name', async () => {
+    await authenticate(strategy(), { headers: {}, query: {}, body: {} });
+    const s = new LoginWithAmazonStrategy({ clientID: amazon.clientID, ...amazon.endpoints }, () => { throw new RangeError('app bug'); });
+    await authenticate(s, bearer(amazon.issueToken()));
+    const [noToken, appError] = named('lwa.authenticate');
+    expect(noToken?.attributes).toMatchObject({ 'lwa.outcome': 'fail', 'error.type': '401', 'http.response.status_code': 401 });
+    expect(noToken?.status.code).not.toBe(SpanStatusCode.ERROR);
+    expect(appError?.attributes).toMatchObject({ 'lwa.outcome': 'error', 'error.type': 'RangeError', 'http.response.status_code': 500 });
+    expect(appError?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'RangeError' });
+  });
+
+  test('a trace that began before the bridge was enabled is ignored; an upstream call outside any authentication has no parent', () => {
+    dc.tracingChannel(AUTHENTICATE_CHANNEL).asyncEnd.publish({ strategy: 'earlier', outcome: 'success' });
+    dc.tracingChannel(UPSTREAM_CHANNEL).asyncEnd.publish({ endpoint: 'tokeninfo', attempt: 1 });
+    const attempt = { endpoint: 'tokeninfo', method: 'GET', url: 'https://api.amazon.com/auth/o2/tokeninfo', serverAddress: 'api.amazon.com', serverPort: 443, attempt: 1, status: 200 };
+    dc.tracingChannel(UPSTREAM_CHANNEL).traceSync(() => undefined, attempt);
+    dc.tracingChannel(UPSTREAM_CHANNEL).asyncEnd.publish(attempt);
+    expect(sdk.spans().map((s) => [s.name, s.parentSpanContext])).toEqual([['GET', undefined]]);
+  });
+
+  test('with no options it uses the global providers (no-op until an SDK registers them)', async () => {
+    const global = instrumentLoginWithAmazon();
+    try {
+      expect(await authenticate(strategy(), { headers: {}, query: {}, body: {} })).toEqual({ kind: 'fail', status: undefined });
+    } finally {
+      global.disable();
+    }
+  });
+
   test('after disable() nothing is recorded', async () => {
     instrumentation.disable();
     instrumentation.disable();
@@ -128,6 +166,7 @@ describe('metrics', () => {
   test('lwa.store.errors counts failed store operations by operation and reason', async () => {
     const store: CacheStore = { get: () => Promise.reject(new Error('down')), set: () => Promise.resolve(true) };
     await authenticate(strategy({ cache: { store, secret: 'x'.repeat(32) } }), bearer(amazon.issueToken()));
+    dc.channel(CACHE_CHANNEL).publish({ type: 'circuit-close' }); // other cache events are not errors
     const errors = await sdk.points('lwa.store.errors');
     expect(errors.map((p) => [p.attributes, p.value])).toEqual([[{ 'lwa.store.operation': 'get', 'error.type': 'failed' }, 1]]);
   });

@@ -59,11 +59,9 @@ function authenticateAttributes(message: AuthenticateContext): Attributes {
   return attributes;
 }
 
-/** `error.type`: the library's code, else the error's name (an app error), else the HTTP status (semantic conventions). */
-function errorType(code: string | undefined, error: Error | undefined, status: number | undefined): string | undefined {
-  if (code !== undefined) return code;
-  if (error) return error.name;
-  return status !== undefined && status >= 400 ? String(status) : undefined;
+/** `error.type` of an outcome other than success: the library's code, else the error's name (an app error), else the HTTP status. */
+function errorType(message: AuthenticateContext): string {
+  return message.code ?? message.error?.name ?? String(message.status);
 }
 
 function endAuthenticate(open: Open, message: AuthenticateContext, recordUserId: boolean, instruments: Instruments): void {
@@ -71,10 +69,9 @@ function endAuthenticate(open: Open, message: AuthenticateContext, recordUserId:
   const attributes = authenticateAttributes(message);
   span.setAttributes(attributes);
   if (message.status !== undefined) span.setAttribute('http.response.status_code', message.status);
-  const type = message.outcome === 'success' ? undefined : errorType(message.code, message.error, message.status);
-  if (type !== undefined) span.setAttribute('error.type', type);
+  if (message.outcome !== 'success') span.setAttribute('error.type', errorType(message));
   if (recordUserId && message.userId !== undefined) span.setAttribute('enduser.id', message.userId);
-  if (message.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: type ?? 'error' });
+  if (message.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(message) });
   span.end();
   instruments.authenticateDuration.record(seconds(open.startedAt), attributes);
   if (message.cache !== undefined) instruments.cacheLookups.add(1, { 'lwa.cache': message.cache });
