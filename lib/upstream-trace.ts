@@ -22,9 +22,10 @@ function requestIdOf(response: Response<string>): string | undefined {
  * One `upstream` trace per HTTP attempt of a got request: `start`/`end` when got is about to send
  * it (`beforeRequest`), `asyncStart`/`asyncEnd` when its answer arrives (`afterResponse`), when it
  * fails before a retry (`beforeRetry`) or when the whole call settles. `undefined` when nobody
- * listens, so that an unobserved call adds no hook at all.
+ * listens, so that an unobserved call adds no hook at all. `method`: the request's (`POST` for a
+ * token endpoint); default `GET`.
  */
-export function traceUpstream(endpoint: Endpoint, url: string, answerError: AnswerError): UpstreamTrace | undefined {
+export function traceUpstream(endpoint: Endpoint, url: string, answerError: AnswerError, method = 'GET'): UpstreamTrace | undefined {
   const channel = upstreamChannel;
   if (!listening(channel)) return undefined;
   const parsed = new URL(url);
@@ -41,7 +42,7 @@ export function traceUpstream(endpoint: Endpoint, url: string, answerError: Answ
     hooks: {
       beforeRequest: [(_options, { retryCount }) => {
         open = {
-          endpoint, method: 'GET', url: `${parsed.origin}${parsed.pathname}`,
+          endpoint, method, url: `${parsed.origin}${parsed.pathname}`,
           serverAddress: parsed.hostname.replace(/^\[|\]$/g, ''), serverPort: Number(parsed.port || defaultPort),
           attempt: retryCount + 1,
         };

@@ -2,7 +2,8 @@
  * The diagnostics channels: one `authenticate` trace per authentication, one `upstream` trace per
  * HTTP attempt (retries included), following Node's TracingChannel contract, never with a secret.
  */
-import { inspect } from 'node:util';
+import { execFile } from 'node:child_process';
+import { inspect, promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
 import {
@@ -185,11 +186,18 @@ describe('the upstream context against Amazon\'s own URLs', () => {
 });
 
 describe('free when nobody listens', () => {
-  test('without subscribers no trace is made: no context, no got hooks', () => {
-    expect(traceAuthenticate('amazon-token')).toBeUndefined();
-    expect(traceUpstream('tokeninfo', 'https://api.amazon.com/auth/o2/tokeninfo', () => undefined)).toBeUndefined();
+  test('without subscribers no trace is made (no context, no got hooks); one subscriber to any phase turns it on, unsubscribing off again', async () => {
+    // A fresh process: in a jest worker, other test files' subscribers may still be there.
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    delete env.NODE_OPTIONS;
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/fixtures/no-subscriber.ts'], { env, timeout: 20_000 });
+    expect(JSON.parse(stdout)).toEqual({ before: [false, false], subscribed: [true, true], after: [false, false] });
+  }, 30_000);
+
+  test('a trace of the got hooks: one beforeRequest, afterResponse and beforeRetry hook each', () => {
     listen();
+    const hooks = traceUpstream('tokeninfo', 'https://api.amazon.com/auth/o2/tokeninfo?x=1', () => undefined)?.hooks;
+    expect([hooks?.beforeRequest?.length, hooks?.afterResponse?.length, hooks?.beforeRetry?.length]).toEqual([1, 1, 1]);
     expect(traceAuthenticate('amazon-token')).toBeDefined();
-    expect(traceUpstream('tokeninfo', 'https://api.amazon.com/auth/o2/tokeninfo?x=1', () => undefined)?.hooks.beforeRequest).toHaveLength(1);
   });
 });
