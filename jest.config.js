@@ -6,6 +6,7 @@ export default {
     // The package's own name (as users and examples import it) runs the TypeScript sources, not dist.
     '^passport-login-with-amazon$': '<rootDir>/lib/index.ts',
     '^passport-login-with-amazon/testing$': '<rootDir>/lib/testing/index.ts',
+    '^passport-login-with-amazon/opentelemetry$': '<rootDir>/lib/opentelemetry/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: {

@@ -11,6 +11,7 @@ import { Passport } from 'passport';
 import AmazonTokenStrategy from 'passport-amazon-token';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { APP_KINDS, type AppKind, type ChildMessage, type ParentMessage } from './protocol.js';
+import { startTelemetry } from './telemetry.js';
 
 interface User {
   id: string;
@@ -54,12 +55,13 @@ function strategyFor(app: AppKind) {
     case 'lwa-off':
     case 'lwa-off-tokeninfo':
     case 'lwa-on':
+    case 'lwa-on-otel':
       return new LoginWithAmazonStrategy(
         {
           clientID, tokenInfoURL, profileURL,
           // The malformed mix sends tokens in the query too (bearer + query): turn the query on.
           tokenSources: ['header', 'amz-header', 'body', 'query'],
-          ...(app === 'lwa-on' ? {} : { cache: false as const }),
+          ...(app === 'lwa-on' || app === 'lwa-on-otel' ? {} : { cache: false as const }),
           ...(app === 'lwa-off-tokeninfo' ? { profile: false } : {}),
         },
         // The same verify as the other apps: a callback, answered at once.
@@ -82,6 +84,9 @@ function strategyFor(app: AppKind) {
       });
   }
 }
+
+// The OpenTelemetry bridge recording spans and metrics, exported (and dropped) as a real SDK setup would.
+if (kind === 'lwa-on-otel') await startTelemetry(env('BENCH_LIB'));
 
 const passport = new Passport();
 passport.use('bench', strategyFor(kind));

@@ -22,17 +22,30 @@ const TSX = import.meta.resolve('tsx');
  * (Through tsx, the TypeScript sources run measurably slower: esbuild's keepNames wraps every
  * closure in `__name()`.) BENCH_SOURCES=1 loads lib/*.ts through tsx instead.
  */
-export async function buildStrategy(): Promise<string> {
-  if (process.env.BENCH_SOURCES === '1') return new URL('../lib/', import.meta.url).href;
+export async function buildStrategy(root = ROOT, suffix = ''): Promise<string> {
+  if (process.env.BENCH_SOURCES === '1' && root === ROOT) return new URL('../lib/', import.meta.url).href;
   // Under node_modules (bare imports such as 'got' resolve from there), marked as ESM.
-  const out = path.join(ROOT, 'node_modules', '.cache', 'passport-login-with-amazon-bench');
+  const out = path.join(ROOT, 'node_modules', '.cache', `passport-login-with-amazon-bench${suffix}`);
   await rm(out, { recursive: true, force: true });
   await mkdir(out, { recursive: true });
   const tsc = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
-  const flags = ['--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false'];
-  await promisify(execFile)(process.execPath, [tsc, '-p', path.join(ROOT, 'tsconfig.build.json'), ...flags], { timeout: 120_000 });
+  const flags = ['--outDir', out, '--declaration', 'false', '--declarationMap', 'false', '--sourceMap', 'false', '--inlineSources', 'false'];
+  await promisify(execFile)(process.execPath, [tsc, '-p', path.join(root, 'tsconfig.build.json'), ...flags], { timeout: 120_000 });
   await writeFile(path.join(out, 'package.json'), '{ "type": "module" }\n');
   return `${pathToFileURL(out).href}/`;
+}
+
+/**
+ * The same build of lib/ as it was at `commit` (for rows that compare with an earlier version in
+ * the same run): its lib/ and tsconfig files from `git archive`, compiled as {@link buildStrategy} does.
+ */
+export async function buildStrategyAt(commit: string): Promise<string> {
+  const src = path.join(ROOT, 'node_modules', '.cache', 'passport-login-with-amazon-bench-src');
+  await rm(src, { recursive: true, force: true });
+  await mkdir(src, { recursive: true });
+  const run = promisify(execFile);
+  await run('sh', ['-c', `git -C "${ROOT}" archive "${commit}" lib tsconfig.json tsconfig.build.json | tar -x -C "${src}"`], { timeout: 60_000 });
+  return buildStrategy(src, `-${commit}`);
 }
 
 export interface RunningApp {

@@ -24,3 +24,8 @@ export const MALFORMED_REQUESTS = 10_000;
 export const MALFORMED_CONNECTIONS = 50;
 /** BENCH_ONLY=id,id: run only these scenarios (ids in SCENARIOS) and skip the targets; for investigating. */
 export const ONLY = process.env.BENCH_ONLY ? process.env.BENCH_ONLY.split(',') : undefined;
+/**
+ * The last commit without the diagnostics channels (main before they were merged): the
+ * `lwa-warm-before` row runs its build, so that the cost of the channels is measured in the same run.
+ */
+export const BEFORE_CHANNELS = process.env.BENCH_BEFORE ?? '46cd8e1';

@@ -1,9 +1,9 @@
 /** Messages between bench/run.ts (load generator + fake Amazon) and one app under test (bench/app.ts). */
 
 /** The apps the benchmark can start, each in its own child process. */
-export type AppKind = 'lwa-off' | 'lwa-off-tokeninfo' | 'lwa-on' | 'baseline' | 'peer' | 'ceiling';
+export type AppKind = 'lwa-off' | 'lwa-off-tokeninfo' | 'lwa-on' | 'lwa-on-otel' | 'baseline' | 'peer' | 'ceiling';
 
-export const APP_KINDS: readonly AppKind[] = ['lwa-off', 'lwa-off-tokeninfo', 'lwa-on', 'baseline', 'peer', 'ceiling'];
+export const APP_KINDS: readonly AppKind[] = ['lwa-off', 'lwa-off-tokeninfo', 'lwa-on', 'lwa-on-otel', 'baseline', 'peer', 'ceiling'];
 
 /** Child → parent. */
 export type ChildMessage =

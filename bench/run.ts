@@ -23,8 +23,8 @@
  */
 import os from 'node:os';
 import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
-import { buildStrategy, measureHeap, startApp, type RunningApp } from './apps.js';
-import { BURST, CONNECTIONS, DURATION_S, LATENCY_MS, MALFORMED_CONNECTIONS, MALFORMED_REQUESTS, ONLY, ROUNDS, WARMUP_S } from './config.js';
+import { buildStrategy, buildStrategyAt, measureHeap, startApp, type RunningApp } from './apps.js';
+import { BEFORE_CHANNELS, BURST, CONNECTIONS, DURATION_S, LATENCY_MS, MALFORMED_CONNECTIONS, MALFORMED_REQUESTS, ONLY, ROUNDS, WARMUP_S } from './config.js';
 import { burst, malformed, round, summarize, upstream, type LoadResult, type Round, type TokenPlace } from './load.js';
 import { fixed, mb, statuses, table, verdict } from './report.js';
 import type { AppKind } from './protocol.js';
@@ -42,6 +42,8 @@ interface Scenario {
   fresh: boolean;
   burst: boolean;
   malformed: boolean;
+  /** Run the build of {@link BEFORE_CHANNELS} instead of today's. */
+  before?: boolean;
 }
 
 const SCENARIOS: Scenario[] = [
@@ -49,6 +51,8 @@ const SCENARIOS: Scenario[] = [
   { id: 'lwa-cold-tokeninfo', name: 'this strategy, profile: false, cache off', label: 'this strategy, profile: false (tokeninfo only), cache off, cold', app: 'lwa-off-tokeninfo', place: 'bearer', fresh: true, burst: false, malformed: false },
   { id: 'lwa-cold-on', name: 'this strategy, cache on', label: 'this strategy, cache on, cold (new token per request)', app: 'lwa-on', place: 'bearer', fresh: true, burst: false, malformed: false },
   { id: 'lwa-warm-on', name: 'this strategy, cache on', label: 'this strategy, cache on, warm (same token)', app: 'lwa-on', place: 'bearer', fresh: false, burst: true, malformed: true },
+  { id: 'lwa-warm-before', name: 'before the channels', label: `this strategy before the diagnostics channels (${BEFORE_CHANNELS}), cache on, warm`, app: 'lwa-on', place: 'bearer', fresh: false, burst: false, malformed: false, before: true },
+  { id: 'lwa-warm-otel', name: 'OpenTelemetry bridge', label: 'this strategy, cache on, warm, OpenTelemetry bridge recording spans and metrics', app: 'lwa-on-otel', place: 'bearer', fresh: false, burst: false, malformed: false },
   { id: 'baseline', name: 'baseline: passport-http-bearer + got', label: 'baseline: passport-http-bearer + got, tokeninfo then profile, cold', app: 'baseline', place: 'bearer', fresh: true, burst: true, malformed: true },
   { id: 'peer', name: 'passport-amazon-token', label: 'passport-amazon-token (profile only, no audience check), cold', app: 'peer', place: 'query', fresh: true, burst: true, malformed: false },
   { id: 'ceiling', name: 'ceiling', label: 'ceiling: passport-http-bearer, constant verify (same token)', app: 'ceiling', place: 'bearer', fresh: false, burst: false, malformed: false },
@@ -74,10 +78,10 @@ const settle = (): Promise<unknown> => new Promise((resolve) => setTimeout(resol
  * in the machine's load during the run (other processes) falls on all of them alike.
  * Afterwards each app's peak RSS is read, then its burst and malformed mix run.
  */
-async function measureGroup(group: readonly Scenario[], amazon: FakeAmazon, lib: string): Promise<Measured[]> {
+async function measureGroup(group: readonly Scenario[], amazon: FakeAmazon, libs: { now: string; before?: string }): Promise<Measured[]> {
   const apps: RunningApp[] = [];
   try {
-    for (const scenario of group) apps.push(await startApp(scenario.app, amazon, lib));
+    for (const scenario of group) apps.push(await startApp(scenario.app, amazon, scenario.before === true ? libs.before ?? '' : libs.now));
     const runs = await Promise.all(apps.map(async (app, k) => {
       const scenario = group[k] as Scenario;
       return { scenario, app, token: amazon.issueToken(), idleRssBytes: (await app.stats()).rssBytes, rounds: [] as Round[], upstream: 0 };
@@ -120,6 +124,16 @@ async function measureGroup(group: readonly Scenario[], amazon: FakeAmazon, lib:
   }
 }
 
+/** Warm req/s with the channels (no subscriber) over the build before them; with the bridge over without. */
+function observabilityRatios(results: Map<string, Measured>): { channels?: number; otel?: number } {
+  const rps = (id: string): number | undefined => results.get(id)?.load.reqPerSec;
+  const [now, before, otel] = [rps('lwa-warm-on'), rps('lwa-warm-before'), rps('lwa-warm-otel')];
+  return {
+    ...(now !== undefined && before !== undefined ? { channels: now / before } : {}),
+    ...(now !== undefined && otel !== undefined ? { otel: otel / now } : {}),
+  };
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   console.log(`passport-login-with-amazon benchmark: node ${process.version}, ${String(os.availableParallelism())} CPUs, ` +
@@ -127,15 +141,16 @@ async function main(): Promise<void> {
     `${String(WARMUP_S)} s warm-up + ${String(DURATION_S)} s per scenario in ${String(ROUNDS)} alternating rounds; load average at start ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   const lib = await buildStrategy();
   console.log(`strategy under test: ${lib.startsWith(new URL('../lib/', import.meta.url).href) ? 'lib/*.ts through tsx (BENCH_SOURCES=1)' : 'lib/ compiled with tsconfig.build.json (as published)'}`);
+  const chosen = SCENARIOS.filter((s) => ONLY === undefined || ONLY.includes(s.id));
+  const before = chosen.some((s) => s.before === true) ? await buildStrategyAt(BEFORE_CHANNELS) : undefined;
   const amazon = await createFakeAmazon({ latencyMs: LATENCY_MS });
   const results = new Map<string, Measured>();
   try {
-    const chosen = SCENARIOS.filter((s) => ONLY === undefined || ONLY.includes(s.id));
     // Cold scenarios are compared with each other, warm ones with each other (see measureGroup).
     for (const group of [chosen.filter((s) => s.fresh), chosen.filter((s) => !s.fresh)]) {
       if (group.length === 0) continue;
       process.stderr.write(`  running, in turns: ${group.map((s) => s.id).join(', ')}\n`);
-      for (const row of await measureGroup(group, amazon, lib)) results.set(row.scenario.id, row);
+      for (const row of await measureGroup(group, amazon, { now: lib, ...(before ? { before } : {}) })) results.set(row.scenario.id, row);
     }
   } finally {
     await amazon.close();
@@ -143,6 +158,9 @@ async function main(): Promise<void> {
   if (ONLY !== undefined) {
     console.log(`\nBENCH_ONLY=${ONLY.join(',')}: targets skipped.\n`);
     console.log(table([...results.values()].map((m) => ({ ...m, label: m.scenario.label }))));
+    const ratios = observabilityRatios(results);
+    if (ratios.channels !== undefined) console.log(`\nchannels compiled in, no subscriber: ${fixed(ratios.channels, 3)} × the warm req/s before them`);
+    if (ratios.otel !== undefined) console.log(`OpenTelemetry bridge recording: ${fixed(ratios.otel, 3)} × the unobserved warm req/s`);
     return;
   }
   process.stderr.write('  running: heap (10,000 → 100,000 distinct tokens)\n');
@@ -163,6 +181,9 @@ async function main(): Promise<void> {
   const lwaMalformed = warm.malformed;
   if (!lwaBurst || !lwaMalformed) throw new Error('missing burst or malformed measurement');
 
+  const warmBefore = get('lwa-warm-before');
+  const observed = get('lwa-warm-otel');
+  const { channels: channelsRatio = NaN, otel: otelRatio = NaN } = observabilityRatios(results);
   const coldRatio = cold.load.p50 / baseline.load.p50;
   const warmRatio = warm.load.reqPerSec / ceiling.load.reqPerSec;
   const growthMB = heap.growthBytes / MB;
@@ -199,6 +220,8 @@ async function main(): Promise<void> {
   console.log('|---|---|---|---|---|');
   console.log(`| cold authentication latency (p50), cache off | sequential tokeninfo → profile: ${fixed(baseline.load.p50, 1)} ms | ≤ 0.6 × baseline | ${fixed(cold.load.p50, 1)} ms = ${fixed(coldRatio, 2)} × baseline | ${verdict(coldRatio <= 0.6)} |`);
   console.log(`| warm throughput, same token, cache on | ceiling (passport-http-bearer, constant verify): ${fixed(ceiling.load.reqPerSec, 0)} req/s | ≥ 0.85 × ceiling | ${fixed(warm.load.reqPerSec, 0)} req/s = ${fixed(warmRatio, 2)} × ceiling | ${verdict(warmRatio >= 0.85)} |`);
+  console.log(`| warm throughput, channels compiled in, no subscriber | before the channels (${BEFORE_CHANNELS}): ${fixed(warmBefore.load.reqPerSec, 0)} req/s | within 2% (0.98–1.02 ×) | ${fixed(warm.load.reqPerSec, 0)} req/s = ${fixed(channelsRatio, 3)} × | ${verdict(Math.abs(channelsRatio - 1) <= 0.02)} |`);
+  console.log(`| warm throughput, OpenTelemetry bridge recording spans and metrics | unobserved: ${fixed(warm.load.reqPerSec, 0)} req/s | ≥ 0.85 × unobserved | ${fixed(observed.load.reqPerSec, 0)} req/s = ${fixed(otelRatio, 2)} × | ${verdict(otelRatio >= 0.85)} |`);
   console.log(`| upstream calls, burst of ${String(BURST)} concurrent requests with one new token | 200 (measured: ${String(baseline.burst?.upstream ?? 'n/a')}) | exactly 2 | ${String(lwaBurst.upstream)} | ${verdict(lwaBurst.upstream === 2)} |`);
   console.log(`| upstream calls, ${MALFORMED_REQUESTS.toLocaleString('en-US')} requests with malformed tokens | up to 20,000 (measured: ${String(baseline.malformed?.upstream ?? 'n/a')}) | 0 | ${String(lwaMalformed.upstream)} | ${verdict(lwaMalformed.upstream === 0)} |`);
   console.log(`| heapUsed growth after GC, ${heap.from.toLocaleString('en-US')} → ${heap.to.toLocaleString('en-US')} distinct tokens, cache.max ${heap.max.toLocaleString('en-US')} | — | ≤ 5 MB | ${fixed(growthMB, 2)} MB | ${verdict(growthMB <= 5)} |`);
@@ -209,7 +232,7 @@ async function main(): Promise<void> {
     `cold p50 ${fixed(tokenInfoOnly.load.p50, 1)} ms = ${fixed(tokenInfoOnly.load.p50 / cold.load.p50, 2)} × the full mode's.`);
   console.log(`Total time ${fixed((performance.now() - started) / 1000, 0)} s.`);
 
-  const failed = [coldRatio <= 0.6, warmRatio >= 0.85, lwaBurst.upstream === 2, lwaMalformed.upstream === 0, growthMB <= 5].some((ok) => !ok);
+  const failed = [coldRatio <= 0.6, warmRatio >= 0.85, Math.abs(channelsRatio - 1) <= 0.02, otelRatio >= 0.85, lwaBurst.upstream === 2, lwaMalformed.upstream === 0, growthMB <= 5].some((ok) => !ok);
   if (failed) process.exitCode = 1;
 }
 

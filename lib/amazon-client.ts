@@ -5,6 +5,7 @@ import { hostEndpoints, type RegionEndpoints } from './endpoints.js';
 import { LoginWithAmazonError, toLwaError, type Endpoint } from './errors.js';
 import { tokenInfoProfile, toProfile, type AmazonProfile } from './profile.js';
 import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
+import { traceUpstream, type UpstreamTrace } from './upstream-trace.js';
 import type { Validation } from './validation.js';
 
 export type { RegionEndpoints } from './endpoints.js';
@@ -72,6 +73,11 @@ export interface UpstreamAnswer {
 interface PendingCall {
   promise: Promise<UpstreamAnswer>;
   cancel: () => void;
+}
+
+function answer(response: Response<string>): UpstreamAnswer {
+  const requestId = response.headers['x-amzn-requestid'];
+  return { status: response.statusCode, raw: response.body, requestId: typeof requestId === 'string' ? requestId : undefined };
 }
 
 export function parseJson(raw: string, endpoint: Endpoint, details: { upstreamStatus: number; requestId?: string }): unknown {
@@ -153,11 +159,12 @@ export class AmazonClient {
   }
 
   private call(endpoint: Endpoint, url: string, token: string): PendingCall {
-    return this.read(endpoint, this.http.get(url, { headers: { 'x-amz-access-token': token } }));
+    const trace = traceUpstream(endpoint, url, (response) => (response.statusCode === 200 ? undefined : statusError(endpoint, answer(response))));
+    return this.read(endpoint, this.http.get(url, { headers: { 'x-amz-access-token': token }, ...(trace ? { hooks: trace.hooks } : {}) }), trace);
   }
 
   /** Reads one answer within the size cap; a failure without an answer goes through `toLwaError`. */
-  private read(endpoint: Endpoint, request: CancelableRequest<Response<string>>): PendingCall {
+  private read(endpoint: Endpoint, request: CancelableRequest<Response<string>>, trace: UpstreamTrace | undefined): PendingCall {
     let oversized = false;
     void request.on('downloadProgress', ({ transferred, total }) => {
       if (transferred > MAX_RESPONSE_BYTES || (total ?? 0) > MAX_RESPONSE_BYTES) {
@@ -165,10 +172,6 @@ export class AmazonClient {
         request.cancel();
       }
     });
-    const answer = (response: Response<string>): UpstreamAnswer => {
-      const requestId = response.headers['x-amzn-requestid'];
-      return { status: response.statusCode, raw: response.body, requestId: typeof requestId === 'string' ? requestId : undefined };
-    };
     const promise = request.then(answer, (cause: unknown) => {
       if (cause instanceof HTTPError) return answer(cause.response);
       if (oversized) {
@@ -176,6 +179,7 @@ export class AmazonClient {
       }
       throw toLwaError(cause, endpoint);
     });
+    trace?.settle(promise);
     return { promise, cancel: () => request.cancel() };
   }
 
@@ -183,14 +187,21 @@ export class AmazonClient {
    * POSTs a form to the token endpoint with the same agents, timeout, size cap and error mapping,
    * never retried (an authorization code is single-use). Secrets travel in `form` or `headers`.
    */
-  postForm(url: string, form: Record<string, string>, headers: Record<string, string> = {}): Promise<UpstreamAnswer> {
+  postForm(
+    url: string,
+    form: Record<string, string>,
+    headers: Record<string, string> = {},
+    answerError: (answer: UpstreamAnswer) => LoginWithAmazonError | undefined = () => undefined,
+  ): Promise<UpstreamAnswer> {
     const body = new URLSearchParams(form).toString();
+    const trace = traceUpstream('token', url, (response) => answerError(answer(response)), 'POST');
     const request = this.http.post(url, {
       body,
       headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...headers },
       retry: { limit: 0 },
+      ...(trace ? { hooks: trace.hooks } : {}),
     });
-    return this.read('token', request).promise;
+    return this.read('token', request, trace).promise;
   }
 
   /** The profile alone, for a token whose audience is known (the code grant's own exchange). */

@@ -4,7 +4,7 @@ import type { ResolvedCacheOptions } from './cache-options.js';
 import { LoginWithAmazonError, type LoginWithAmazonErrorCode } from './errors.js';
 import type { AmazonProfile } from './profile.js';
 import { SharedStore, type StoreBinding } from './shared-store.js';
-import { expiresAt, type TokenValidator, type Validation } from './validation.js';
+import { expiresAt, type TokenValidator, type Validation, type ValidationNote } from './validation.js';
 
 /** Codes whose answer is "this token is no good", which `negativeTtl` may remember. */
 const NEGATIVE_CODES: ReadonlySet<LoginWithAmazonErrorCode> = new Set(['LWA_INVALID_TOKEN', 'LWA_AUDIENCE_MISMATCH', 'LWA_USER_MISMATCH']);
@@ -81,9 +81,10 @@ export class CachingValidator implements TokenValidator {
   }
 
   /** Looks in the shared store, then asks Amazon; keeps the approval as long as its age and expiry allow. */
-  private async load(key: string, token: string, flight: FlightState): Promise<Validation> {
+  private async load(key: string, token: string, flight: FlightState, note: ValidationNote | undefined): Promise<Validation> {
     const stored = await this.store?.read(token);
     if (stored) {
+      if (note) note.cache = 'store';
       if (!flight.forgotten) this.memory.set(key, stored, { ttl: lifetime(stored, this.options.ttl, Date.now()) });
       return stored;
     }
@@ -113,16 +114,17 @@ export class CachingValidator implements TokenValidator {
     return validation && copy(validation);
   }
 
-  async validate(token: string): Promise<Validation> {
+  async validate(token: string, note?: ValidationNote): Promise<Validation> {
     const key = memoryKey(token);
     const rejected = this.rejections?.get(key);
+    const hit = rejected ? undefined : this.memory.get(key);
+    let flight = rejected || hit ? undefined : this.flights.get(key);
+    if (note) note.cache = rejected || hit ? 'hit' : flight ? 'coalesced' : 'miss';
     if (rejected) throw new LoginWithAmazonError(rejected.code, rejected.message, { endpoint: 'tokeninfo' });
-    const hit = this.memory.get(key);
     if (hit) return copy(hit);
-    let flight = this.flights.get(key);
     if (!flight) {
       const state: FlightState = { forgotten: false };
-      const promise = this.load(key, token, state).finally(() => {
+      const promise = this.load(key, token, state, note).finally(() => {
         if (this.flights.get(key)?.state === state) this.flights.delete(key);
       });
       flight = { promise, state };

@@ -35,3 +35,13 @@ export type { TokenInfo } from './tokeninfo.js';
 export type { BearerErrorCode } from './challenge.js';
 export { CACHE_DEFAULTS, MIN_SECRET_LENGTH } from './cache-options.js';
 export type { CacheOptions, CacheStore } from './cache-options.js';
+export { AUTHENTICATE_CHANNEL, UPSTREAM_CHANNEL, CACHE_CHANNEL } from './diagnostics.js';
+export type {
+  AuthenticateContext,
+  AuthenticateOutcome,
+  CacheAnswer,
+  CacheEvent,
+  RefusalReason,
+  StoreOperation,
+  UpstreamContext,
+} from './diagnostics.js';

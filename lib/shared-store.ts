@@ -1,5 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { CacheStore } from './cache-options.js';
+import { publishCacheEvent, type RefusalReason, type StoreOperation } from './diagnostics.js';
 import { tokenInfoProfile, toProfile } from './profile.js';
 import { assertAudience, parseTokenInfo, type Audience, type TokenInfo } from './tokeninfo.js';
 import { expiresAt, type Validation } from './validation.js';
@@ -55,14 +56,21 @@ interface Payload {
   askedAt: number;
 }
 
+/** Why a store call counted as a failure. */
+class StoreFailure extends Error {
+  constructor(readonly reason: 'failed' | 'timeout') {
+    super(`store ${reason}`);
+  }
+}
+
 /** Settles with the store's answer, or rejects when it fails or takes longer than `ms`. */
 function withTimeout(value: unknown, ms: number): Promise<unknown> {
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error('store timeout')); }, ms);
+    const timer = setTimeout(() => { reject(new StoreFailure('timeout')); }, ms);
     timer.unref();
     Promise.resolve(value).then(
       (result) => { clearTimeout(timer); resolve(result); },
-      () => { clearTimeout(timer); reject(new Error('store failed')); },
+      () => { clearTimeout(timer); reject(new StoreFailure('failed')); },
     );
   });
 }
@@ -79,8 +87,12 @@ const hmac = (secret: string, text: string): Buffer => createHmac('sha256', secr
 export class SharedStore {
   private failures = 0;
   private skipUntil = 0;
+  private circuitOpen = false;
   private readonly context: string;
-  private readonly onError = (): void => { this.failed(); };
+  private readonly onError = (): void => {
+    publishCacheEvent({ type: 'store-error', operation: 'events', reason: 'failed' });
+    this.failed();
+  };
 
   constructor(private readonly options: SharedStoreOptions, private readonly binding: StoreBinding) {
     const { clientIDs, appIDs, tokenInfoURL, profileURL } = binding;
@@ -99,16 +111,23 @@ export class SharedStore {
     if (this.failures >= STORE_MAX_FAILURES) {
       this.skipUntil = Date.now() + STORE_COOL_DOWN_MS;
       this.failures = 0;
+      this.circuitOpen = true;
+      publishCacheEvent({ type: 'circuit-open', coolDownMs: STORE_COOL_DOWN_MS });
     }
   }
 
-  private async run(operation: () => unknown): Promise<unknown> {
+  private async run(name: StoreOperation, operation: () => unknown): Promise<unknown> {
     if (Date.now() < this.skipUntil) return undefined;
     try {
       const result = await withTimeout(operation(), this.options.timeout);
       this.failures = 0;
+      if (this.circuitOpen) {
+        this.circuitOpen = false;
+        publishCacheEvent({ type: 'circuit-close' });
+      }
       return result;
-    } catch {
+    } catch (error) {
+      publishCacheEvent({ type: 'store-error', operation: name, reason: (error as StoreFailure).reason });
       this.failed();
       return undefined;
     }
@@ -117,13 +136,14 @@ export class SharedStore {
   /** The approval stored for `token`, if one passes every check; `undefined` otherwise. */
   async read(token: string): Promise<Validation | undefined> {
     const keys = this.keys(token);
-    const values = await Promise.all(keys.map((key) => this.run(() => this.options.store.get(key))));
+    const values = await Promise.all(keys.map((key) => this.run('get', () => this.options.store.get(key))));
     for (const [i, value] of values.entries()) {
       const secret = this.options.secrets[i];
       const key = keys[i];
-      if (secret === undefined || key === undefined) continue;
-      const validation = this.open(value, key, secret);
-      if (validation) return validation;
+      if (secret === undefined || key === undefined || value === undefined || value === null) continue;
+      const opened = this.open(value, key, secret);
+      if (typeof opened !== 'string') return opened;
+      publishCacheEvent({ type: 'entry-refused', reason: opened });
     }
     return undefined;
   }
@@ -139,14 +159,14 @@ export class SharedStore {
       : { tokenInfo, profile: profile._raw, askedAt };
     const data = JSON.stringify(payload);
     const sealed: Sealed = { v: 2, data, mac: this.mac(secret, key, data).toString('base64url') };
-    void this.run(() => this.options.store.set(key, sealed, ttl));
+    void this.run('set', () => this.options.store.set(key, sealed, ttl));
   }
 
   /** Deletes the token's entries under every secret (when the store can delete). */
   async forget(token: string): Promise<void> {
     const { store } = this.options;
     if (typeof store.delete !== 'function') return;
-    await Promise.all(this.keys(token).map((key) => this.run(() => store.delete?.(key))));
+    await Promise.all(this.keys(token).map((key) => this.run('delete', () => store.delete?.(key))));
   }
 
   /** Stops listening to the store's `error` events. */
@@ -160,28 +180,35 @@ export class SharedStore {
     return hmac(secret, `${key}\n${this.context}\n${data}`);
   }
 
-  /** Checks a stored value: MAC (constant time), age, expiry, shape, audience, one user. */
-  private open(value: unknown, key: string, secret: string): Validation | undefined {
-    if (typeof value !== 'object' || value === null) return undefined;
+  /** Checks a stored value: MAC (constant time), age, expiry, shape, audience, one user; the reason when refused. */
+  private open(value: unknown, key: string, secret: string): Validation | RefusalReason {
+    if (typeof value !== 'object' || value === null) return 'shape';
     const { v, data, mac } = value as Partial<Sealed>;
-    if (v !== 2 || typeof data !== 'string' || typeof mac !== 'string') return undefined;
+    if (v !== 2 || typeof data !== 'string' || typeof mac !== 'string') return 'shape';
     const expected = this.mac(secret, key, data);
     const given = Buffer.from(mac, 'base64url');
-    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
+    if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'mac';
+    let info: TokenInfo;
+    let validation: Validation | undefined;
     try {
       const payload = JSON.parse(data) as Payload;
       const { askedAt } = payload;
       const now = Date.now();
-      if (typeof askedAt !== 'number' || !(askedAt <= now + MAX_CLOCK_SKEW_MS)) return undefined;
-      if (now - askedAt >= this.options.ttl) return undefined;
-      const info = parseTokenInfo(payload.tokenInfo);
-      const validation = this.approval(payload, info, askedAt);
-      if (!validation || expiresAt(validation) - now < 1000) return undefined;
-      assertAudience(info, this.binding);
-      return validation.profile.id === info.user_id ? validation : undefined;
+      if (typeof askedAt !== 'number' || !(askedAt <= now + MAX_CLOCK_SKEW_MS)) return 'age';
+      if (now - askedAt >= this.options.ttl) return 'age';
+      info = parseTokenInfo(payload.tokenInfo);
+      validation = this.approval(payload, info, askedAt);
+      if (validation && expiresAt(validation) - now < 1000) return 'age';
     } catch {
-      return undefined;
+      return 'shape';
     }
+    if (!validation || validation.profile.id !== info.user_id) return 'shape';
+    try {
+      assertAudience(info, this.binding);
+    } catch {
+      return 'audience';
+    }
+    return validation;
   }
 
   /**

@@ -1,5 +1,6 @@
 import { Strategy } from 'passport-strategy';
 import { AmazonClient } from './amazon-client.js';
+import { traceAuthenticate } from './authenticate-trace.js';
 import { CachingValidator } from './cache.js';
 import { challenge } from './challenge.js';
 import { asError, LoginWithAmazonError } from './errors.js';
@@ -13,7 +14,7 @@ import {
   type ResolvedOptions,
 } from './options.js';
 import type { TokenInfo } from './tokeninfo.js';
-import type { TokenValidator, Validation } from './validation.js';
+import type { TokenValidator, Validation, ValidationNote } from './validation.js';
 import { runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
 
 const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
@@ -30,10 +31,10 @@ export interface LoginWithAmazonAuthInfo {
   tokenInfo: TokenInfo;
 }
 
-/** The one Passport action a request ends in. */
+/** The one Passport action a request ends in (with what the trace records of it). */
 type Action =
-  | { kind: 'success'; user: unknown; info: unknown }
-  | { kind: 'fail'; challenge: string; status?: number }
+  | { kind: 'success'; user: unknown; info: unknown; userId: string }
+  | { kind: 'fail'; challenge: string; status?: number; code?: string }
   | { kind: 'error'; error: Error };
 
 function messageOf(info: unknown): unknown {
@@ -89,21 +90,27 @@ export class LoginWithAmazonStrategy extends Strategy {
 
   /** Ends in exactly one of `success`, `fail` or `error`; the order follows the README's outcome table. */
   override authenticate(req: any): void {
+    const trace = traceAuthenticate(this.name);
     let sync = true;
     let settled = false;
     const settle = (action: Action): void => {
       if (settled) return;
       settled = true;
-      deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync });
+      const run = (): void => {
+        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync });
+      };
+      if (trace) trace.settle(action, run);
+      else run();
     };
     try {
-      this.start(req, settle);
+      if (trace) trace.run(() => { this.start(req, settle, trace.note); });
+      else this.start(req, settle);
     } finally {
       sync = false;
     }
   }
 
-  private start(req: unknown, settle: (action: Action) => void): void {
+  private start(req: unknown, settle: (action: Action) => void, note?: ValidationNote): void {
     const { realm } = this.config;
     const extraction = extractToken(req as RequestLike, this.config);
     switch (extraction.kind) {
@@ -116,8 +123,9 @@ export class LoginWithAmazonStrategy extends Strategy {
     }
     const { token, refreshToken } = extraction;
     const hit = this.validator.cached?.(token);
+    if (note) note.cache = hit ? 'hit' : this.config.cache ? 'miss' : 'off'; // the cache refines 'miss'
     if (hit) return this.runVerify(req, token, refreshToken, hit, settle);
-    this.validator.validate(token).then(
+    this.validator.validate(token, note).then(
       (validation) => { this.runVerify(req, token, refreshToken, validation, settle); },
       (err: unknown) => { settle(this.rejection(err)); },
     );
@@ -129,8 +137,9 @@ export class LoginWithAmazonStrategy extends Strategy {
     if (!(err instanceof LoginWithAmazonError) || !err.isRejection) {
       return { kind: 'error', error: asError(err, 'token validation failed with a non-Error value') };
     }
-    if (err.code === 'LWA_INSUFFICIENT_SCOPE') return { kind: 'fail', challenge: challenge(realm, 'insufficient_scope', err.message), status: 403 };
-    return { kind: 'fail', challenge: challenge(realm, 'invalid_token', err.message) };
+    const { code } = err;
+    if (code === 'LWA_INSUFFICIENT_SCOPE') return { kind: 'fail', challenge: challenge(realm, 'insufficient_scope', err.message), status: 403, code };
+    return { kind: 'fail', challenge: challenge(realm, 'invalid_token', err.message), code };
   }
 
   private runVerify(req: unknown, token: string, refreshToken: string | undefined, validation: Validation, settle: (action: Action) => void): void {
@@ -147,7 +156,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     switch (outcome.kind) {
       case 'success': {
         const info = outcome.info ?? ({ tokenInfo: { ...tokenInfo } } satisfies LoginWithAmazonAuthInfo);
-        return { kind: 'success', user: outcome.user, info };
+        return { kind: 'success', user: outcome.user, info, userId: tokenInfo.user_id };
       }
       case 'reject':
         return { kind: 'fail', challenge: challenge(this.config.realm, 'invalid_token', messageOf(outcome.info)) };

@@ -69,7 +69,7 @@ export class TokenEndpoint {
     const form = viaBasic ? { ...grant, client_id: clientID } : { ...grant, client_id: clientID, client_secret: clientSecret };
     const headers: Record<string, string> = viaBasic ? { authorization: basic(clientID, clientSecret) } : {};
     const askedAt = Date.now();
-    const answer = await this.#client.postForm(tokenURL, form, headers);
+    const answer = await this.#client.postForm(tokenURL, form, headers, (a) => (a.status === 200 ? undefined : tokenStatusError(a)));
     if (answer.status !== 200) throw tokenStatusError(answer);
     const details = { upstreamStatus: 200, ...(answer.requestId ? { requestId: answer.requestId } : {}) };
     return parseTokenResponse(parseJson(answer.raw, 'token', details), askedAt);

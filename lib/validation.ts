@@ -1,3 +1,4 @@
+import type { CacheAnswer } from './diagnostics.js';
 import type { AmazonProfile } from './profile.js';
 import type { TokenInfo } from './tokeninfo.js';
 
@@ -17,9 +18,15 @@ export interface Validation {
   tokenInfoOnly?: boolean;
 }
 
+/** Where a validator notes how it answered, for the `authenticate` trace. */
+export interface ValidationNote {
+  cache?: CacheAnswer;
+}
+
 /** Something that validates a token with Amazon (the client itself, or a cache in front of it). */
 export interface TokenValidator {
-  validate(token: string): Promise<Validation>;
+  /** `note`, when given, learns how the cache answered (set before the promise settles). */
+  validate(token: string, note?: ValidationNote): Promise<Validation>;
   /** A cached approval, synchronously, or `undefined` to go through `validate()`. */
   cached?(token: string): Validation | undefined;
   /** Forgets a cached approval (sign-out, revocation). */

@@ -60,7 +60,8 @@ describe('the demo page (embedded fake Amazon)', () => {
     const result = page.locator('#result .card.ok');
     await result.waitFor();
     expect(await result.locator('h2').textContent()).toBe('Signed in as Ada Lovelace');
-    expect(await result.locator('dd').allTextContents()).toEqual(['Ada Lovelace', 'ada@example.com', 'amzn1.account.DEMO0ADA0LOVELACE']);
+    expect(await result.locator('dd').allTextContents())
+      .toEqual(['Ada Lovelace', 'ada@example.com', 'amzn1.account.DEMO0ADA0LOVELACE', 'Amazon (2 calls)', expect.stringMatching(/^\d+\.\d ms$/)]);
     expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
     expect(await page.content()).not.toContain('Atza|'); // the page never shows the token
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-signed-in.png'), fullPage: true });
@@ -75,7 +76,8 @@ describe('the demo page (embedded fake Amazon)', () => {
     const result = page.locator('#result .card.error');
     await result.waitFor();
     expect(await result.locator('h2').textContent()).toBe('401 invalid_token');
-    expect(await result.locator('dd').allTextContents()).toEqual(['401', 'invalid_token', 'tokeninfo rejected the token']);
+    expect(await result.locator('dd').allTextContents())
+      .toEqual(['401', 'invalid_token', 'tokeninfo rejected the token', 'Amazon (2 calls)', expect.stringMatching(/ ms$/)]);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-invalid-token.png'), fullPage: true });
   });
 
@@ -91,8 +93,24 @@ describe('the demo page (embedded fake Amazon)', () => {
     await page.getByRole('button', { name: 'Sign in (demo)' }).click();
     const result = page.locator('#result .card.error');
     await result.waitFor();
+    // tokeninfo and its retry, and the profile call (abandoned once tokeninfo has failed)
     expect(await result.locator('dd').allTextContents())
-      .toEqual(['502', 'LWA_UPSTREAM_STATUS', 'tokeninfo answered an unexpected HTTP status']);
+      .toEqual(['502', 'LWA_UPSTREAM_STATUS', 'tokeninfo answered an unexpected HTTP status', 'Amazon (3 calls)', expect.stringMatching(/ ms$/)]);
+  });
+
+  it('the same token again is answered by the cache: no call to Amazon, and the time it took (from the strategy\'s channel)', async () => {
+    await expect(page.getByRole('button', { name: 'Call /api/me again (same token)' }).isDisabled()).resolves.toBe(true);
+    await page.getByRole('button', { name: 'Sign in (demo)' }).click();
+    await page.locator('#result .card.ok').waitFor();
+    const rows = async (): Promise<string[]> => page.locator('#result dd').allTextContents();
+    expect((await rows())[3]).toBe('Amazon (2 calls)');
+    await page.getByRole('button', { name: 'Call /api/me again (same token)' }).click();
+    await page.locator('#result dd', { hasText: 'the cache' }).waitFor();
+    const [, , , answeredBy, took] = await rows();
+    expect(answeredBy).toBe('the cache (no call to Amazon)');
+    expect(Number(/^(\d+\.\d) ms$/.exec(took ?? '')?.[1])).toBeGreaterThanOrEqual(0);
+    expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-cache-hit.png'), fullPage: true });
   });
 });
 

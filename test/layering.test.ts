@@ -10,10 +10,10 @@ const LIB = new URL('../lib/', import.meta.url);
 /** Every module of the main entry, lowest layer first; a module may import only from lower ranks. */
 const RANK: Record<string, number> = {
   'errors': 0, 'challenge': 0, 'option-checks': 0, 'extract-token': 0, 'pkce': 0, 'state-store': 0,
-  'endpoints': 1, 'tokeninfo': 1, 'cache-options': 1, 'token-response': 1,
-  'profile': 2, // it reads tokeninfo's type (profile: false)
+  'endpoints': 1, 'tokeninfo': 1, 'cache-options': 1, 'token-response': 1, 'diagnostics': 1,
+  'profile': 2, 'upstream-trace': 2, // profile reads tokeninfo's type (profile: false)
   'validation': 3, 'verify': 3, 'passport-action': 3,
-  'amazon-client': 4,
+  'amazon-client': 4, 'authenticate-trace': 4,
   'shared-store': 5, 'options': 5, 'token-endpoint': 5,
   'cache': 6, 'oauth2-options': 6,
   'strategy': 7, 'oauth2-strategy': 7,
@@ -40,6 +40,16 @@ describe('lib/ layering', () => {
       expect([name, target, RANK[target]]).toEqual([name, target, expect.any(Number)]);
       expect(RANK[target]).toBeLessThan(RANK[name] ?? -1);
     }
+  });
+
+  test.each(modules)('%s never imports @opentelemetry (an optional peer: only lib/opentelemetry/ does)', (name) => {
+    expect(readFileSync(new URL(`${name}.ts`, LIB), 'utf8')).not.toMatch(/from '@opentelemetry\//);
+  });
+
+  test('lib/opentelemetry imports the library only through its channel names and types', () => {
+    const files = readdirSync(new URL('opentelemetry/', LIB));
+    const specs = files.flatMap((f) => [...readFileSync(new URL(`opentelemetry/${f}`, LIB), 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]));
+    expect([...new Set(specs)]).toEqual(['../diagnostics.js']);
   });
 
   test('the rules above bite: the import reader finds type-only imports too', () => {

@@ -49,6 +49,7 @@ describe('the published package', () => {
     const trace = run();
     expect(trace).toMatch(/'passport-login-with-amazon' was successfully resolved to '[^']*\/dist\/index\.d\.ts'/);
     expect(trace).toMatch(/'passport-login-with-amazon\/testing' was successfully resolved to '[^']*\/dist\/testing\/index\.d\.ts'/);
+    expect(trace).toMatch(/'passport-login-with-amazon\/opentelemetry' was successfully resolved to '[^']*\/dist\/opentelemetry\/index\.d\.ts'/);
   }, 60_000);
 
   test('declares Node >= 20.19 and is an ES module', async () => {

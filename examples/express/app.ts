@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { Passport } from 'passport';
 import { LoginWithAmazonError, LoginWithAmazonStrategy, type VerifyFunction } from 'passport-login-with-amazon';
 import type { FakeAmazon } from 'passport-login-with-amazon/testing';
+import { authTiming } from './auth-timing.js';
 import { page } from './page.js';
 import { mountWebsiteSignIn } from './website.js';
 
@@ -40,7 +41,7 @@ export function createApp(mode: AppMode, siteURL?: string): Express {
   app.use(passport.initialize());
 
   const authenticate = passport.authenticate('amazon-token', { session: false }) as RequestHandler;
-  app.get('/api/me', authenticate, (req, res) => {
+  app.get('/api/me', authTiming, authenticate, (req, res) => {
     res.json(req.user);
   });
 

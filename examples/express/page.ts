@@ -45,23 +45,36 @@ function card(kind, title, rows) {
   box.append(h, list);
   result.replaceChildren(box);
 }
-function showError(status, error, description) {
-  card('error', status + ' ' + error, [['status', String(status)], ['error', error], ['description', description || '(none)']]);
+function showError(status, error, description, timing = []) {
+  card('error', status + ' ' + error, [['status', String(status)], ['error', error], ['description', description || '(none)'], ...timing]);
 }
+// The server's Server-Timing header: who answered and how long the authentication took (from the strategy's channel).
+function timingRows(res) {
+  const header = res.headers.get('server-timing') || '';
+  const dur = /dur=([\\d.]+)/.exec(header);
+  const desc = /desc="([^"]*)"/.exec(header);
+  return dur && desc ? [['answered by', desc[1]], ['took', dur[1] + ' ms']] : [];
+}
+let lastToken;
 async function callMe(token) {
+  lastToken = token;
+  const again = document.getElementById('again');
+  if (again) again.disabled = false;
   const res = await fetch('/api/me', { headers: { authorization: 'Bearer ' + token } });
+  const timing = timingRows(res);
   if (res.ok) {
     const user = await res.json();
     return card('ok', 'Signed in as ' + (user.name || user.id),
-      [['name', user.name || '(not shared)'], ['email', user.email || '(not shared)'], ['user id', user.id]]);
+      [['name', user.name || '(not shared)'], ['email', user.email || '(not shared)'], ['user id', user.id], ...timing]);
   }
   const challenge = res.headers.get('www-authenticate') || '';
   const error = /error="([^"]*)"/.exec(challenge);
   const description = /error_description="([^"]*)"/.exec(challenge);
   let body = {};
   try { body = await res.json(); } catch { /* Passport's 401 body is plain text */ }
-  showError(res.status, error ? error[1] : (body.error || 'error'), description ? description[1] : body.message);
-}`;
+  showError(res.status, error ? error[1] : (body.error || 'error'), description ? description[1] : body.message, timing);
+}
+document.getElementById('again').addEventListener('click', () => { if (lastToken) callMe(lastToken); });`;
 
 const DEMO_SCRIPT = `
 async function demo(revoked) {
@@ -105,10 +118,11 @@ export function page(mode: PageMode): string {
     ? `<p class="mode demo"><strong>Demo mode:</strong> an embedded fake Login with Amazon issues the token.
        Set <code>LWA_CLIENT_ID</code> to sign in with a real Amazon account.</p>`
     : `<p class="mode">Signing in with Amazon (Login with Amazon JavaScript SDK).</p><div id="amazon-root"></div>`;
+  const again = '<button id="again" class="secondary" type="button" disabled>Call /api/me again (same token)</button>';
   const buttons = mode.demo
     ? `<button id="demo-sign-in" type="button">Sign in (demo)</button>
-       <button id="demo-revoked" class="secondary" type="button">Try a revoked token</button>`
-    : `<button id="lwa-sign-in" type="button">Sign in with Amazon</button>`;
+       <button id="demo-revoked" class="secondary" type="button">Try a revoked token</button>${again}`
+    : `<button id="lwa-sign-in" type="button">Sign in with Amazon</button>${again}`;
   const script = SHOW_SCRIPT + (mode.demo ? DEMO_SCRIPT : amazonScript(mode.clientID));
   return `<!doctype html>
 <html lang="en">
@@ -123,7 +137,8 @@ export function page(mode: PageMode): string {
 <h1>passport-login-with-amazon · Express example</h1>
 ${intro}
 <p>The button gets a Login with Amazon access token and calls <code>GET /api/me</code> with
-<code>Authorization: Bearer &lt;token&gt;</code>; the strategy asks Amazon about it.</p>
+<code>Authorization: Bearer &lt;token&gt;</code>; the strategy asks Amazon about it, or its cache
+answers when the same token comes again. Each answer shows which, and how long it took.</p>
 <div class="buttons">${buttons}</div>
 <div id="result" aria-live="polite"></div>
 ${mode.demo ? WEBSITE : ''}

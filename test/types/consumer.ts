@@ -4,6 +4,16 @@
  */
 import { Passport } from 'passport';
 import LoginWithAmazonStrategyDefault, {
+  AUTHENTICATE_CHANNEL,
+  CACHE_CHANNEL,
+  UPSTREAM_CHANNEL,
+  type AuthenticateContext,
+  type AuthenticateOutcome,
+  type CacheAnswer,
+  type CacheEvent,
+  type RefusalReason,
+  type StoreOperation,
+  type UpstreamContext,
   CACHE_DEFAULTS,
   DEFAULTS,
   MIN_SECRET_LENGTH,
@@ -70,6 +80,13 @@ import {
   type IssueTokenOptions,
   type TokenPlace,
 } from 'passport-login-with-amazon/testing';
+import {
+  INSTRUMENTATION_NAME,
+  instrumentLoginWithAmazon,
+  type LoginWithAmazonInstrumentation,
+  type LoginWithAmazonInstrumentationOptions,
+} from 'passport-login-with-amazon/opentelemetry';
+import dc from 'node:diagnostics_channel';
 
 interface User { id: string; email: string | undefined }
 
@@ -183,6 +200,31 @@ async function websiteSignIn(amazon: FakeAmazon): Promise<[LoginWithAmazonTokenS
 new LoginWithAmazonOAuth2Strategy({ clientID: 'a', callbackURL: 'https://a.example/cb' }, promiseStyle);
 // @ts-expect-error scopes are profile, profile:user_id, postal_code
 new LoginWithAmazonOAuth2Strategy({ clientID: 'a', clientSecret: 's', callbackURL: 'https://a.example/cb', scope: ['email'] }, promiseStyle);
+// Observability: the channels, typed, and the OpenTelemetry bridge.
+const observed: unknown[] = [];
+dc.tracingChannel<unknown, AuthenticateContext>(AUTHENTICATE_CHANNEL).subscribe({
+  start: () => undefined, end: () => undefined, asyncStart: () => undefined, error: () => undefined,
+  asyncEnd: (message) => {
+    const outcome: AuthenticateOutcome | undefined = message.outcome;
+    const answer: CacheAnswer | undefined = message.cache;
+    observed.push(outcome, answer, message.status, message.code, message.userId);
+  },
+});
+dc.subscribe(`tracing:${UPSTREAM_CHANNEL}:asyncEnd`, (message) => {
+  const attempt = message as UpstreamContext;
+  observed.push(attempt.endpoint, attempt.attempt, attempt.url, attempt.status, attempt.error?.code);
+});
+dc.subscribe(CACHE_CHANNEL, (message) => {
+  const event = message as CacheEvent;
+  if (event.type === 'store-error') { const operation: StoreOperation = event.operation; observed.push(operation); }
+  if (event.type === 'entry-refused') { const reason: RefusalReason = event.reason; observed.push(reason); }
+});
+const otelOptions: LoginWithAmazonInstrumentationOptions = { recordUserId: false };
+const instrumentation: LoginWithAmazonInstrumentation = instrumentLoginWithAmazon(otelOptions);
+instrumentation.disable();
+const scope: string = INSTRUMENTATION_NAME;
+// @ts-expect-error recordUserId is a boolean
+instrumentLoginWithAmazon({ recordUserId: 'yes' });
 
 // @ts-expect-error clientID is required
 new LoginWithAmazonStrategy({}, promiseStyle);
@@ -198,4 +240,4 @@ const badInfo: VerifyFunction = (_a, _r, _p, done) => { done(null, false, 42); }
 const wrongCode: LoginWithAmazonErrorCode = 'LWA_OOPS';
 
 export { websiteSignIn };
-export { CountingValidator, authInfo, badInfo, bearer, forgotten, sourcesByDefault, undefinedUser, withInfo, describeError, limits, made, name, withFake, wrongCode };
+export { observed, scope, CountingValidator, authInfo, badInfo, bearer, forgotten, sourcesByDefault, undefinedUser, withInfo, describeError, limits, made, name, withFake, wrongCode };
