@@ -109,7 +109,7 @@ describe('the demo page (embedded fake Amazon)', () => {
     const [, , , answeredBy, took] = await rows();
     expect(answeredBy).toBe('the cache (no call to Amazon)');
     expect(Number(/^(\d+\.\d) ms$/.exec(took ?? '')?.[1])).toBeGreaterThanOrEqual(0);
-    expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1 });
+    expect(example.fake?.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-cache-hit.png'), fullPage: true });
   });
 });

@@ -134,7 +134,7 @@ describe('the store cache answer', () => {
     try {
       await authenticate(make(), bearer(token));
       expect(auth.events.at(-1)?.snapshot).toMatchObject({ outcome: 'success', cache: 'store' });
-      expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1 });
+      expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
     } finally {
       auth.stop();
     }
