@@ -1,8 +1,10 @@
 /** The token request (client authentication in the body or HTTP Basic, nothing in the URL) and refresh(). */
+import { inspect } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import { LoginWithAmazonError, LoginWithAmazonOAuth2Strategy, type LoginWithAmazonTokenSet } from '../../lib/index.js';
+import { LoginWithAmazonError, LoginWithAmazonOAuth2Strategy, type LoginWithAmazonTokenSet, type UpstreamContext } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
+import { recordUpstream } from '../helpers/channels.js';
 import { codeGrantOptions, startCodeGrantApp, type CodeGrantApp } from '../helpers/code-grant-app.js';
 import { expectNoSecret } from '../helpers/leak.js';
 
@@ -94,5 +96,29 @@ describe('refresh(refreshToken)', () => {
     const strategy = new LoginWithAmazonOAuth2Strategy(codeGrantOptions(amazon, 'http://127.0.0.1:1/cb'), () => false);
     await expect(strategy.refresh('')).rejects.toThrow('"refreshToken" must be a non-empty string');
     expect(amazon.calls.token).toBe(0);
+  });
+});
+
+describe('the upstream channel sees the token endpoint', () => {
+  test('one POST trace per token request (sign-in and refresh), without a code, token or secret in any message', async () => {
+    const refreshToken = await signIn('body');
+    const upstream = recordUpstream<UpstreamContext>();
+    try {
+      await (app as CodeGrantApp).strategy.refresh(refreshToken);
+      amazon.revoke(refreshToken);
+      await (app as CodeGrantApp).strategy.refresh(refreshToken).catch(() => undefined);
+    } finally {
+      upstream.stop();
+    }
+    const ends = upstream.events.filter((e) => e.phase === 'asyncEnd').map((e) => e.snapshot);
+    expect(ends).toEqual([
+      expect.objectContaining({ endpoint: 'token', method: 'POST', url: amazon.codeGrant.tokenURL, attempt: 1, status: 200 }),
+      expect.objectContaining({ endpoint: 'token', method: 'POST', attempt: 1, status: 400, error: expect.objectContaining({ code: 'LWA_INVALID_GRANT' }) }),
+    ]);
+    for (const event of upstream.events) {
+      for (const view of [inspect(event, { depth: 6 }), JSON.stringify(event.snapshot)]) {
+        for (const secret of [refreshToken, amazon.clientSecret]) expect(view).not.toContain(secret);
+      }
+    }
   });
 });
