@@ -36,6 +36,29 @@ describe('LoginWithAmazonError', () => {
   });
 });
 
+describe('JSON for loggers (pino, winston)', () => {
+  test('keeps the cause\'s name and code, never its message, a token, a header or a body', () => {
+    const gotError = Object.assign(new Error(`connect ECONNREFUSED 127.0.0.1:443 ${TOKEN} https://api.amazon.com/?access_token=${TOKEN}`), {
+      name: 'RequestError', code: 'ECONNREFUSED', options: { headers: { 'x-amz-access-token': TOKEN } }, response: { body: '{"secret":1}' },
+    });
+    const err = toLwaError(gotError, 'tokeninfo');
+    const json = JSON.parse(JSON.stringify(err)) as Record<string, unknown>;
+    expect(json).toMatchObject({ code: 'LWA_NETWORK', status: 502, endpoint: 'tokeninfo', cause: { name: 'RequestError', code: 'ECONNREFUSED' } });
+    expect(Object.keys(json.cause as object).sort()).toEqual(['code', 'name']);
+    expectNoSecret(err, TOKEN);
+    expect(JSON.stringify(err)).not.toContain('secret');
+  });
+
+  test.each([['ETIMEDOUT', 'LWA_TIMEOUT'], ['ENOTFOUND', 'LWA_NETWORK'], ['ECONNRESET', 'LWA_NETWORK']])('a %s cause shows as cause.code', (code, lwa) => {
+    const json = JSON.parse(JSON.stringify(toLwaError(Object.assign(new Error('x'), { code }), 'profile'))) as Record<string, unknown>;
+    expect(json).toMatchObject({ code: lwa, cause: { name: 'Error', code } });
+  });
+
+  test('an error without a cause has no cause in its JSON', () => {
+    expect(JSON.parse(JSON.stringify(new LoginWithAmazonError('LWA_BAD_RESPONSE', 'm')))).not.toHaveProperty('cause');
+  });
+});
+
 describe('toLwaError', () => {
   const gotLike = (name: string, code: string | undefined, message: string) => Object.assign(new Error(message), {
     name, code, options: { headers: { 'x-amz-access-token': TOKEN }, url: `https://api.amazon.com/x?access_token=${TOKEN}` },
