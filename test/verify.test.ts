@@ -1,6 +1,7 @@
 /** The verify callback: both styles, passReqToCallback, first-settled wins, errors. */
 import { describe, expect, jest, test } from '@jest/globals';
-import { LoginWithAmazonStrategy, type VerifyDone, type VerifyFunction, type VerifyFunctionWithRequest } from '../lib/index.js';
+import { LoginWithAmazonStrategy, UNDEFINED_USER_MESSAGE, type VerifyDone, type VerifyFunction, type VerifyFunctionWithRequest } from '../lib/index.js';
+import { runVerify, type VerifyOutcome } from '../lib/verify.js';
 import { CLIENT_ID, TOKEN, mockAmazon, tokenInfoBody } from './helpers/amazon-nock.js';
 
 type Action = ['success', unknown, unknown] | ['fail', unknown, unknown] | ['error', unknown] | ['pass'] | ['redirect'];
@@ -185,5 +186,46 @@ describe('the strategy object', () => {
     expect(actions[0]?.[0]).toBe('success');
     expect(await run(strategy, { headers: {} })).toEqual([['fail', 'Bearer realm="Users"', undefined]]);
     expect((await run(strategy, { headers: { 'x-token': 'bad token' } }))[0]?.[2]).toBe(400);
+  });
+});
+
+describe('runVerify on its own', () => {
+  const settleOf = async (invoke: Parameters<typeof runVerify>[0]): Promise<VerifyOutcome[]> => {
+    const outcomes: VerifyOutcome[] = [];
+    runVerify(invoke, (outcome) => { outcomes.push(outcome); });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return outcomes;
+  };
+
+  test.each<[string, unknown]>([
+    ['undefined', undefined], ['null', null], ['a number', 42], ['a string', 'ok'], ['an object without then', { then: 'not a function' }],
+    ['a function', () => undefined], ['an array', []],
+  ])('a callback-style verify that returns %s and calls done later is not taken for a promise', async (_name, returned) => {
+    const outcomes = await settleOf((done) => { setImmediate(() => { done(null, { id: 1 }); }); return returned; });
+    expect(outcomes).toEqual([{ kind: 'success', user: { id: 1 }, info: undefined }]);
+  });
+
+  test('a thenable function counts as a promise', async () => {
+    const thenable = Object.assign(() => undefined, { then: (resolve: (v: unknown) => void) => { resolve({ id: 'fn' }); } });
+    expect(await settleOf(() => thenable)).toEqual([{ kind: 'success', user: { id: 'fn' }, info: undefined }]);
+  });
+
+  test.each<[string, Parameters<typeof runVerify>[0], string]>([
+    // eslint-disable-next-line @typescript-eslint/only-throw-error
+    ['throws', () => { throw 'x'; }, 'verify threw a non-Error value'],
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
+    ['rejects', () => Promise.reject('x'), 'verify rejected with a non-Error value'],
+    ['calls done', (done) => { done('x'); }, 'verify called done with a non-Error value'],
+  ])('a verify that %s with a non-Error gets an Error whose message says so', async (_name, invoke, message) => {
+    const [outcome] = await settleOf(invoke);
+    expect(outcome?.kind).toBe('error');
+    expect((outcome as { error: Error }).error.message).toBe(message);
+    expect((outcome as { error: Error }).error.cause).toBe('x');
+  });
+
+  test('the missing-return message says what to do', async () => {
+    expect(UNDEFINED_USER_MESSAGE).toBe('verify resolved to undefined without calling done: return the user, or false to reject the token');
+    const [outcome] = await settleOf(async () => undefined);
+    expect(outcome).toEqual({ kind: 'error', error: new TypeError(UNDEFINED_USER_MESSAGE) });
   });
 });
