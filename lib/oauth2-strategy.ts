@@ -11,7 +11,7 @@ import { authorizationSecrets } from './pkce.js';
 import { sessionOf, type StoredState } from './state-store.js';
 import { TokenEndpoint } from './token-endpoint.js';
 import { grantOf, type LoginWithAmazonGrant, type LoginWithAmazonTokenSet } from './token-response.js';
-import { runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
+import { bindVerify, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
 
 /** `req.authInfo` after sign-in (merged into verify's own `info` object when it passes one). */
 export interface LoginWithAmazonOAuth2Info {
@@ -165,9 +165,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     return new Promise((resolve) => {
       const { accessToken, refreshToken } = tokens;
       runVerify(
-        (done) => (this.config.passReqToCallback
-          ? (this.verify as VerifyFunctionWithRequest).call(this, req, accessToken, refreshToken, profile, done)
-          : (this.verify as VerifyFunction).call(this, accessToken, refreshToken, profile, done)),
+        bindVerify(this.verify, this.config.passReqToCallback, this, { req, accessToken, refreshToken, profile }),
         (outcome: VerifyOutcome) => { resolve(this.fromVerify(outcome, ours)); },
       );
     });

@@ -15,7 +15,7 @@ import {
 } from './options.js';
 import type { TokenInfo } from './tokeninfo.js';
 import type { TokenValidator, Validation, ValidationNote } from './validation.js';
-import { runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
+import { bindVerify, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
 
 const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
   malformed_authorization: 'malformed Authorization header',
@@ -145,9 +145,7 @@ export class LoginWithAmazonStrategy extends Strategy {
   private runVerify(req: unknown, token: string, refreshToken: string | undefined, validation: Validation, settle: (action: Action) => void): void {
     const { profile, tokenInfo } = validation;
     runVerify(
-      (done) => (this.config.passReqToCallback
-        ? (this.verify as VerifyFunctionWithRequest).call(this, req, token, refreshToken, profile, done)
-        : (this.verify as VerifyFunction).call(this, token, refreshToken, profile, done)),
+      bindVerify(this.verify, this.config.passReqToCallback, this, { req, accessToken: token, refreshToken, profile }),
       (outcome: VerifyOutcome) => { settle(this.fromVerify(outcome, tokenInfo)); },
     );
   }

@@ -30,6 +30,29 @@ export type VerifyFunctionWithRequest<Req = any> = (
   done: VerifyDone,
 ) => unknown;
 
+/** What verify is called with: the request (with `passReqToCallback`), the tokens, the profile. */
+export interface VerifyArguments {
+  req: unknown;
+  accessToken: string;
+  refreshToken: string | undefined;
+  profile: AmazonProfile;
+}
+
+/**
+ * The app's verify, bound to its arguments and to the strategy as `this` (as Passport strategies
+ * do), ready for {@link runVerify}: `req` comes first only with `passReqToCallback`.
+ */
+export function bindVerify(
+  verify: VerifyFunction | VerifyFunctionWithRequest,
+  passReqToCallback: boolean,
+  self: unknown,
+  { req, accessToken, refreshToken, profile }: VerifyArguments,
+): (done: VerifyDone) => unknown {
+  return (done) => (passReqToCallback
+    ? (verify as VerifyFunctionWithRequest).call(self, req, accessToken, refreshToken, profile, done)
+    : (verify as VerifyFunction).call(self, accessToken, refreshToken, profile, done));
+}
+
 /** How a verify run ended. `error` is always a real `Error`. */
 export type VerifyOutcome =
   | { kind: 'success'; user: unknown; info: unknown }
