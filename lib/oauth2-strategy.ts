@@ -11,7 +11,7 @@ import { authorizationSecrets } from './pkce.js';
 import { sessionOf, type StoredState } from './state-store.js';
 import { TokenEndpoint } from './token-endpoint.js';
 import { grantOf, type LoginWithAmazonGrant, type LoginWithAmazonTokenSet } from './token-response.js';
-import { bindVerify, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
+import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
 
 /** `req.authInfo` after sign-in (merged into verify's own `info` object when it passes one). */
 export interface LoginWithAmazonOAuth2Info {
@@ -49,12 +49,6 @@ type Action =
 function queryOf(req: unknown): Record<string, unknown> {
   const query = typeof req === 'object' && req !== null ? (req as { query?: unknown }).query : undefined;
   return typeof query === 'object' && query !== null ? (query as Record<string, unknown>) : {};
-}
-
-function messageOf(info: unknown): string | undefined {
-  if (typeof info === 'string') return info;
-  const message = typeof info === 'object' && info !== null ? (info as { message?: unknown }).message : undefined;
-  return typeof message === 'string' ? message : undefined;
 }
 
 /**

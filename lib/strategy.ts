@@ -15,7 +15,7 @@ import {
 } from './options.js';
 import type { TokenInfo } from './tokeninfo.js';
 import type { TokenValidator, Validation, ValidationNote } from './validation.js';
-import { bindVerify, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
+import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from './verify.js';
 
 const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
   malformed_authorization: 'malformed Authorization header',
@@ -36,11 +36,6 @@ type Action =
   | { kind: 'success'; user: unknown; info: unknown; userId: string }
   | { kind: 'fail'; challenge: string; status?: number; code?: string }
   | { kind: 'error'; error: Error };
-
-function messageOf(info: unknown): unknown {
-  if (typeof info === 'string') return info;
-  return typeof info === 'object' && info !== null ? (info as { message?: unknown }).message : undefined;
-}
 
 /**
  * Passport strategy for Login with Amazon access tokens: takes the token from the request, asks

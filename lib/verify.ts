@@ -53,6 +53,13 @@ export function bindVerify(
     : (verify as VerifyFunction).call(self, accessToken, refreshToken, profile, done));
 }
 
+/** The message in verify's `info` (`{ message }` or a string), used when verify rejects the token. */
+export function messageOf(info: unknown): string | undefined {
+  if (typeof info === 'string') return info;
+  const message = typeof info === 'object' && info !== null ? (info as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? message : undefined;
+}
+
 /** How a verify run ended. `error` is always a real `Error`. */
 export type VerifyOutcome =
   | { kind: 'success'; user: unknown; info: unknown }
