@@ -15,7 +15,7 @@ export default {
   coverageThreshold: undefined,
   testPathIgnorePatterns: [
     '/node_modules/',
-    '<rootDir>/test/(package|browser|redis|readme-runnable|tls|tls-settings|node-runtime)\\.test\\.ts$',
+    '<rootDir>/test/(package|browser|token/redis|readme-runnable|tls|tls-settings|node-runtime)\\.test\\.ts$',
     '<rootDir>/test/example-[^/]*\\.test\\.ts$',
     '<rootDir>/test/frameworks/',
     '<rootDir>/test/testing/',

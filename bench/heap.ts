@@ -11,14 +11,14 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import { setImmediate as tick } from 'node:timers/promises';
-import type { Validation } from '../lib/validation.js';
+import type { Validation } from '../lib/amazon/validation.js';
 
 /** The strategy under test: the benchmark's build of lib/ (BENCH_LIB, see buildStrategy in apps.ts). */
 const LIB = process.env.BENCH_LIB ?? new URL('../lib/', import.meta.url).href;
 const load = async <T>(file: string): Promise<T> => (await import(new URL(file, LIB).href)) as T;
-const { AmazonClient } = await load<typeof import('../lib/amazon-client.js')>('amazon-client.js');
-const { toProfile } = await load<typeof import('../lib/profile.js')>('profile.js');
-const { parseTokenInfo } = await load<typeof import('../lib/tokeninfo.js')>('tokeninfo.js');
+const { AmazonClient } = await load<typeof import('../lib/amazon/client.js')>('amazon-client.js');
+const { toProfile } = await load<typeof import('../lib/amazon/profile.js')>('profile.js');
+const { parseTokenInfo } = await load<typeof import('../lib/amazon/tokeninfo.js')>('tokeninfo.js');
 const { LoginWithAmazonStrategy } = await load<typeof import('../lib/index.js')>('index.js');
 
 const FROM = Number(process.env.BENCH_HEAP_FROM ?? 10_000);

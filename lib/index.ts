@@ -1,41 +1,43 @@
-export { LoginWithAmazonStrategy, LoginWithAmazonStrategy as default } from './strategy.js';
-export type { LoginWithAmazonAuthInfo } from './strategy.js';
-export { LoginWithAmazonOAuth2Strategy, CALLBACK_MESSAGES } from './oauth2-strategy.js';
-export type { LoginWithAmazonAuthenticateOptions, LoginWithAmazonOAuth2Info } from './oauth2-strategy.js';
-export { AUTHORIZATION_HOSTS, OAUTH2_DEFAULTS, SCOPES } from './oauth2-options.js';
+export { LoginWithAmazonStrategy, LoginWithAmazonStrategy as default } from './token/strategy.js';
+export type { LoginWithAmazonAuthInfo } from './token/strategy.js';
+export { LoginWithAmazonOAuth2Strategy, CALLBACK_MESSAGES } from './website/strategy.js';
+export type { LoginWithAmazonAuthenticateOptions, LoginWithAmazonOAuth2Info } from './website/strategy.js';
+export { AUTHORIZATION_HOSTS, OAUTH2_DEFAULTS, SCOPES } from './website/options.js';
 export type {
   LoginWithAmazonOAuth2BaseOptions,
   LoginWithAmazonOAuth2Options,
   LoginWithAmazonOAuth2OptionsWithBoolean,
   LoginWithAmazonOAuth2OptionsWithRequest,
   Scope,
-} from './oauth2-options.js';
-export { SESSION_KEY, MAX_PENDING_PER_SESSION } from './state-store.js';
-export type { StateStore, StoredState } from './state-store.js';
-export type { LoginWithAmazonGrant, LoginWithAmazonTokenSet } from './token-response.js';
-export { UNDEFINED_USER_MESSAGE } from './verify.js';
-export type { VerifyDone, VerifyFunction, VerifyFunctionWithRequest, VerifyInfo } from './verify.js';
-export type { TokenValidator, Validation } from './validation.js';
+} from './website/options.js';
+export { SESSION_KEY, MAX_PENDING_PER_SESSION } from './website/state-store.js';
+export type { StateStore, StoredState } from './website/state-store.js';
+export type { LoginWithAmazonGrant, LoginWithAmazonTokenSet } from './amazon/token-response.js';
+export { UNDEFINED_USER_MESSAGE } from './passport/verify.js';
+export type { VerifyDone, VerifyFunction, VerifyFunctionWithRequest, VerifyInfo } from './passport/verify.js';
+export type { TokenValidator, Validation } from './amazon/validation.js';
 export type {
   LoginWithAmazonBaseOptions,
   LoginWithAmazonStrategyOptions,
   LoginWithAmazonStrategyOptionsWithBoolean,
   LoginWithAmazonStrategyOptionsWithRequest,
-} from './options.js';
-export { DEFAULTS } from './options.js';
-export type { TokenSource } from './extract-token.js';
-export { REGIONS, MAX_RESPONSE_BYTES, MAX_SOCKETS, MAX_FREE_SOCKETS } from './amazon-client.js';
-export type { AgentOptions, Region, RegionEndpoints } from './amazon-client.js';
-export { MAX_TOKEN_BYTES } from './extract-token.js';
-export { LoginWithAmazonError } from './errors.js';
-export type { Endpoint, LoginWithAmazonErrorCode, LoginWithAmazonErrorDetails } from './errors.js';
-export type { AmazonProfile, AmazonProfileJson } from './profile.js';
-export { AMAZON_ISSUER } from './tokeninfo.js';
-export type { TokenInfo } from './tokeninfo.js';
-export type { BearerErrorCode } from './challenge.js';
-export { CACHE_DEFAULTS, MIN_SECRET_LENGTH } from './cache-options.js';
-export type { CacheOptions, CacheStore } from './cache-options.js';
-export { AUTHENTICATE_CHANNEL, UPSTREAM_CHANNEL, CACHE_CHANNEL } from './diagnostics.js';
+} from './token/options.js';
+export { DEFAULTS } from './token/options.js';
+export type { TokenSource } from './token/extract-token.js';
+export { REGIONS } from './amazon/endpoints.js';
+export { MAX_RESPONSE_BYTES, MAX_SOCKETS, MAX_FREE_SOCKETS } from './amazon/http.js';
+export type { Region, RegionEndpoints } from './amazon/endpoints.js';
+export type { AgentOptions } from './core/agent-option.js';
+export { MAX_TOKEN_BYTES } from './token/extract-token.js';
+export { LoginWithAmazonError } from './core/errors.js';
+export type { Endpoint, LoginWithAmazonErrorCode, LoginWithAmazonErrorDetails } from './core/errors.js';
+export type { AmazonProfile, AmazonProfileJson } from './amazon/profile.js';
+export { AMAZON_ISSUER } from './amazon/tokeninfo.js';
+export type { TokenInfo } from './amazon/tokeninfo.js';
+export type { BearerErrorCode } from './core/challenge.js';
+export { CACHE_DEFAULTS, MIN_SECRET_LENGTH } from './token/cache-options.js';
+export type { CacheOptions, CacheStore } from './token/cache-options.js';
+export { AUTHENTICATE_CHANNEL, UPSTREAM_CHANNEL, CACHE_CHANNEL } from './diagnostics/channels.js';
 export type {
   AuthenticateContext,
   AuthenticateOutcome,
@@ -44,4 +46,4 @@ export type {
   RefusalReason,
   StoreOperation,
   UpstreamContext,
-} from './diagnostics.js';
+} from './diagnostics/channels.js';

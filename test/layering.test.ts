@@ -1,68 +1,115 @@
 /**
- * Imports in lib/ point one way: strategies -> verify, options, cache -> shared store -> client ->
- * parsers -> errors. No loop, not even a type-only one; lib/ never imports its testing subpath.
+ * lib/ is laid out by layer, one folder a layer, and imports point one way: the flows (token,
+ * website, app-code) -> passport -> amazon -> diagnostics -> core. A flow never imports another
+ * flow; a file may import from its own folder or a lower one; no loop anywhere, not even a
+ * type-only one (lib/testing and lib/opentelemetry included); lib/ never imports its testing subpath.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 
-const LIB = new URL('../lib/', import.meta.url);
+const LIB = new URL('../lib/', import.meta.url).pathname;
 
-/** Every module of the main entry, lowest layer first; a module may import only from lower ranks. */
+/** Every folder of lib/ (and the entry point) with its layer; a new folder must be placed here. */
 const RANK: Record<string, number> = {
-  'errors': 0, 'challenge': 0, 'option-checks': 0, 'extract-token': 0, 'pkce': 0, 'state-store': 0,
-  'endpoints': 1, 'tokeninfo': 1, 'cache-options': 1, 'token-response': 1, 'diagnostics': 1,
-  'profile': 2, 'upstream-trace': 2, // profile reads tokeninfo's type (profile: false)
-  'validation': 3, 'verify': 3, 'passport-action': 3,
-  'amazon-client': 4, 'authenticate-trace': 4,
-  'shared-store': 5, 'options': 5, 'token-endpoint': 5,
-  'cache': 6, 'oauth2-options': 6,
-  'strategy': 7, 'oauth2-strategy': 7,
-  'index': 8,
+  'core': 0,
+  'diagnostics': 1,
+  'amazon': 2,
+  'passport': 3,
+  'token': 4, 'website': 4, 'app-code': 4,
+  'index.ts': 5,
+  // Subpaths of their own: the bridge sees only the channels; the fake reuses the ground floor.
+  'opentelemetry': 6,
+  'testing': 6,
 };
 
-function importsOf(file: string): string[] {
-  const text = readFileSync(new URL(file, LIB), 'utf8');
-  return [...text.matchAll(/^(?:import|export)\b[^;]*?from '(\.{1,2}\/[^']+)\.js';/gms)].map((m) => m[1] ?? '');
+/** What each subpath folder may import from the library. */
+const SUBPATH_MAY_IMPORT: Record<string, readonly string[]> = {
+  opentelemetry: ['diagnostics/channels.ts'],
+  testing: ['core', 'amazon'],
+};
+
+function walk(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    return statSync(full).isDirectory() ? walk(full) : entry.endsWith('.ts') ? [path.relative(LIB, full)] : [];
+  });
 }
 
-const modules = readdirSync(LIB).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
+/** lib-relative paths of the library files a file imports (type-only and re-exports included). */
+function importsOf(file: string): string[] {
+  const text = readFileSync(path.join(LIB, file), 'utf8');
+  const specs = [...text.matchAll(/^(?:import|export)\b[^;]*?from '(\.{1,2}\/[^']+)\.js';/gms)].map((m) => m[1] ?? '');
+  return specs.map((spec) => path.relative(LIB, path.resolve(LIB, path.dirname(file), `${spec}.ts`)));
+}
+
+const folderOf = (file: string): string => (file.includes('/') ? file.slice(0, file.indexOf('/')) : file);
+const files = walk(LIB).sort();
+const libFiles = files.filter((f) => !['opentelemetry', 'testing'].includes(folderOf(f)));
 
 describe('lib/ layering', () => {
-  test('every module of lib/ has a layer (a new file must be placed)', () => {
-    expect(modules.sort()).toEqual(Object.keys(RANK).sort());
+  test('every file of lib/ is in a placed folder (a new folder must be placed)', () => {
+    expect(files.map(folderOf).filter((folder) => RANK[folder] === undefined)).toEqual([]);
   });
 
-  test.each(modules)('%s imports only from lower layers, never from lib/testing', (name) => {
-    for (const spec of importsOf(`${name}.ts`)) {
-      expect(spec.startsWith('./')).toBe(true); // not ../ and not ./testing/
-      const target = spec.slice(2);
-      expect(target).not.toMatch(/^testing\//);
-      expect([name, target, RANK[target]]).toEqual([name, target, expect.any(Number)]);
-      expect(RANK[target]).toBeLessThan(RANK[name] ?? -1);
+  test('every import resolves to a file of lib/', () => {
+    for (const file of files) for (const target of importsOf(file)) expect([file, existsSync(path.join(LIB, target))]).toEqual([file, true]);
+  });
+
+  test.each(libFiles)('%s imports only from its own folder or lower ones, never another flow or a subpath', (file) => {
+    const own = folderOf(file);
+    for (const target of importsOf(file)) {
+      const folder = folderOf(target);
+      const allowed = folder === own || (RANK[folder] ?? 99) < (RANK[own] ?? -1);
+      expect([file, target, allowed]).toEqual([file, target, true]);
     }
   });
 
-  test.each(modules)('%s never imports @opentelemetry (an optional peer: only lib/opentelemetry/ does)', (name) => {
-    expect(readFileSync(new URL(`${name}.ts`, LIB), 'utf8')).not.toMatch(/from '@opentelemetry\//);
+  test.each(Object.keys(SUBPATH_MAY_IMPORT))('lib/%s imports only what its subpath may', (subpath) => {
+    const allowed = SUBPATH_MAY_IMPORT[subpath] ?? [];
+    for (const file of files.filter((f) => folderOf(f) === subpath)) {
+      for (const target of importsOf(file)) {
+        const ok = folderOf(target) === subpath || allowed.some((a) => target === a || folderOf(target) === a);
+        expect([file, target, ok]).toEqual([file, target, true]);
+      }
+    }
   });
 
-  test('lib/opentelemetry imports the library only through its channel names and types', () => {
-    const files = readdirSync(new URL('opentelemetry/', LIB));
-    const specs = files.flatMap((f) => [...readFileSync(new URL(`opentelemetry/${f}`, LIB), 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)].map((m) => m[1]));
-    expect([...new Set(specs)]).toEqual(['../diagnostics.js']);
+  test('no import loop anywhere in lib/, type-only imports included', () => {
+    const graph = new Map(files.map((f) => [f, importsOf(f)]));
+    const done = new Set<string>();
+    const loops: string[][] = [];
+    const visit = (file: string, stack: string[]): void => {
+      if (stack.includes(file)) { loops.push([...stack.slice(stack.indexOf(file)), file]); return; }
+      if (done.has(file)) return;
+      for (const next of graph.get(file) ?? []) visit(next, [...stack, file]);
+      done.add(file);
+    };
+    for (const file of files) visit(file, []);
+    expect(loops).toEqual([]);
   });
 
-  test('the rules above bite: the import reader finds type-only imports too', () => {
-    expect(importsOf('cache.ts')).toEqual(expect.arrayContaining(['./validation', './cache-options']));
-    expect(importsOf('index.ts')).toContain('./strategy');
+  test.each(libFiles)('%s never imports @opentelemetry (an optional peer: only lib/opentelemetry/ does)', (file) => {
+    expect(readFileSync(path.join(LIB, file), 'utf8')).not.toMatch(/from '@opentelemetry\//);
+  });
+
+  test('files stay under 200 lines', () => {
+    const long = files.filter((f) => readFileSync(path.join(LIB, f), 'utf8').split('\n').length > 200);
+    expect(long).toEqual(['testing/fake-amazon.ts', 'token/shared-store.ts']); // TODO(issue 15): split both
+  });
+
+  test('the rules above bite: the import reader finds type-only imports and resolves folders', () => {
+    expect(importsOf('token/cache.ts')).toEqual(expect.arrayContaining(['amazon/validation.ts', 'token/cache-options.ts']));
+    expect(importsOf('index.ts')).toContain('token/strategy.ts');
+    expect(folderOf('website/strategy.ts')).toBe('website');
   });
 
   test('lib/testing reuses the library\'s issuer and endpoint paths instead of its own copies', () => {
     const code = (text: string): string => text.split('\n').filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line)).join('\n');
-    const testing = readdirSync(new URL('testing/', LIB)).map((f) => code(readFileSync(new URL(`testing/${f}`, LIB), 'utf8'))).join('\n');
+    const testing = files.filter((f) => folderOf(f) === 'testing').map((f) => code(readFileSync(path.join(LIB, f), 'utf8'))).join('\n');
     expect(testing).not.toContain("'https://www.amazon.com'");
     expect(testing).not.toContain("'/auth/o2/tokeninfo'");
-    expect(testing).toContain("from '../endpoints.js'");
-    expect(testing).toContain("from '../tokeninfo.js'");
+    expect(testing).toContain("from '../amazon/endpoints.js'");
+    expect(testing).toContain("from '../amazon/tokeninfo.js'");
   });
 });

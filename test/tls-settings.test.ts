@@ -21,7 +21,7 @@ describe.each(['lib', 'dist'])('every file under %s/', (dir) => {
 
   test('is read (the list is not empty and holds the entry point)', () => {
     expect(files).toContain(path.join(dir, dir === 'lib' ? 'index.ts' : 'index.js'));
-    expect(files).toContain(path.join(dir, dir === 'lib' ? 'amazon-client.ts' : 'amazon-client.js'));
+    expect(files).toContain(path.join(dir, dir === 'lib' ? 'amazon/http.ts' : 'amazon/http.js'));
   });
 
   test(`mentions none of ${FORBIDDEN.join(', ')}`, () => {

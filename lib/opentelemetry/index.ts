@@ -24,7 +24,7 @@ import {
   type AuthenticateContext,
   type CacheEvent,
   type UpstreamContext,
-} from '../diagnostics.js';
+} from '../diagnostics/channels.js';
 import { createInstruments, type Instruments } from './instruments.js';
 
 /** Options of {@link instrumentLoginWithAmazon}. */

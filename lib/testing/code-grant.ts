@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { codeChallenge } from '../pkce.js';
+import { codeChallenge } from '../amazon/pkce.js';
 import type { FakeProfile, IssuedToken } from './tokens.js';
 
 /** Seconds an authorization code stays valid (Amazon: 5 minutes). */

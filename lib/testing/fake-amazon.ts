@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AUTHORIZATION_PATH, ENDPOINT_PATHS, hostEndpoints } from '../endpoints.js';
+import { AUTHORIZATION_PATH, ENDPOINT_PATHS, hostEndpoints } from '../amazon/endpoints.js';
 import type { ConsentMode } from './authorize.js';
 import { FakeCodeGrant } from './code-grant-server.js';
 import { FaultQueue, type FaultOptions } from './faults.js';

@@ -1,4 +1,7 @@
-import type { FakeEndpoint } from './responses.js';
+import type { Endpoint } from '../core/errors.js';
+
+/** One of the Login with Amazon API endpoints (the library's own `Endpoint`). */
+export type FakeEndpoint = Endpoint;
 
 /**
  * A programmed failure of one endpoint. With only `delayMs` the real answer comes late; `status`

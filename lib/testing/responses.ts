@@ -1,10 +1,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { FaultOptions } from './faults.js';
+import type { FakeEndpoint, FaultOptions } from './faults.js';
 import type { IssuedToken } from './tokens.js';
-import type { Endpoint } from '../errors.js';
 
-/** One of the Login with Amazon API endpoints (the library's own `Endpoint`). */
-export type FakeEndpoint = Endpoint;
+export type { FakeEndpoint } from './faults.js';
 
 /** Where a request put its access token. */
 export type TokenPlace = 'query' | 'bearer' | 'amz-header';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { AMAZON_ISSUER } from '../tokeninfo.js';
+import { AMAZON_ISSUER } from '../amazon/tokeninfo.js';
 
 /** The issuer every genuine tokeninfo answer names. */
 export const FAKE_ISSUER = AMAZON_ISSUER;

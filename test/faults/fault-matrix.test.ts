@@ -18,7 +18,7 @@ import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import nock from 'nock';
 import { LoginWithAmazonError, LoginWithAmazonStrategy, type LoginWithAmazonStrategyOptions, type VerifyFunction } from '../../lib/index.js';
-import { MAX_RESPONSE_BYTES, RETRY_DELAY_MS } from '../../lib/amazon-client.js';
+import { MAX_RESPONSE_BYTES, RETRY_DELAY_MS } from '../../lib/amazon/http.js';
 import { expectNoSecret } from '../helpers/leak.js';
 import {
   CLIENT_ID,

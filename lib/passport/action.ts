@@ -1,0 +1,56 @@
+import { asError } from '../core/errors.js';
+
+/**
+ * The last resort for an exception thrown by Passport's error action itself (a custom callback
+ * that throws when handed an error): nothing in the strategy can answer any more. Decided
+ * synchronously, it is rethrown to the framework, whose error handling catches it; later, it goes
+ * to Express's `req.next`, or else is rethrown as an uncaught exception, as from any callback.
+ */
+function surface(req: unknown, error: Error, sync: boolean): void {
+  if (sync) throw error;
+  const next = typeof req === 'object' && req !== null ? (req as { next?: unknown }).next : undefined;
+  if (typeof next === 'function') {
+    try {
+      (next as (err: Error) => void)(error);
+      return;
+    } catch { /* rethrown below */ }
+  }
+  process.nextTick(() => { throw error; });
+}
+
+/** How one Passport action is run: the action, Passport's `error()`, and what is known of the request. */
+export interface Delivery {
+  /** Calls `success`, `fail`, `redirect` or `error` on the strategy. */
+  perform: () => void;
+  /** The strategy's `error()`. */
+  error: (err: Error) => void;
+  /** Whether `perform` calls `error()` already. */
+  isError: boolean;
+  req: unknown;
+  /** Whether the strategy decided within `authenticate()`'s own call (a framework frame is on the stack). */
+  sync: boolean;
+}
+
+/**
+ * Runs the Passport action outside every guard of the strategy. If it throws (a custom callback or
+ * a `res.json` that throws), the exception goes to `error()`, as passport-http-bearer does; if
+ * `error()` throws too, {@link surface} hands it on. It never comes back into a "once" guard.
+ */
+export function deliver({ perform, error, isError, req, sync }: Delivery): void {
+  let failure: Error;
+  try {
+    perform();
+    return;
+  } catch (thrown) {
+    failure = asError(thrown, 'a Passport action threw a non-Error value');
+  }
+  if (!isError) {
+    try {
+      error(failure);
+      return;
+    } catch (thrown) {
+      failure = asError(thrown, 'Passport\'s error action threw a non-Error value');
+    }
+  }
+  surface(req, failure, sync);
+}

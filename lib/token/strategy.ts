@@ -1,0 +1,174 @@
+import { Strategy } from 'passport-strategy';
+import { AmazonClient } from '../amazon/client.js';
+import { traceAuthenticate } from '../diagnostics/authenticate-trace.js';
+import { CachingValidator } from './cache.js';
+import { challenge } from '../core/challenge.js';
+import { asError, LoginWithAmazonError } from '../core/errors.js';
+import { deliver } from '../passport/action.js';
+import { extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
+import {
+  resolveOptions,
+  type LoginWithAmazonStrategyOptions,
+  type LoginWithAmazonStrategyOptionsWithBoolean,
+  type LoginWithAmazonStrategyOptionsWithRequest,
+  type ResolvedOptions,
+} from './options.js';
+import type { TokenInfo } from '../amazon/tokeninfo.js';
+import type { TokenValidator, Validation, ValidationNote } from '../amazon/validation.js';
+import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from '../passport/verify.js';
+
+const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
+  malformed_authorization: 'malformed Authorization header',
+  multiple_tokens: 'token sent in more than one place',
+  not_a_string: 'token is not a string',
+  too_long: 'token is longer than 2048 bytes',
+  bad_characters: 'token has characters outside the bearer token syntax',
+  malformed_refresh_token: 'malformed refresh token',
+};
+
+/** `req.authInfo` when verify passes no `info`: whom Amazon says the token was issued to. */
+export interface LoginWithAmazonAuthInfo {
+  tokenInfo: TokenInfo;
+}
+
+/** The one Passport action a request ends in (with what the trace records of it). */
+type Action =
+  | { kind: 'success'; user: unknown; info: unknown; userId: string }
+  | { kind: 'fail'; challenge: string; status?: number; code?: string }
+  | { kind: 'error'; error: Error };
+
+/**
+ * Passport strategy for Login with Amazon access tokens: takes the token from the request, asks
+ * Amazon whom it was issued to, loads the profile and hands it to `verify`.
+ *
+ * @example
+ * passport.use(new LoginWithAmazonStrategy({ clientID: process.env.LWA_CLIENT_ID! },
+ *   async (accessToken, refreshToken, profile) => users.upsert(profile.id, profile)));
+ */
+export class LoginWithAmazonStrategy extends Strategy {
+  /** Name for `passport.authenticate()`: `'amazon-token'` unless `options.name` says otherwise. */
+  name: string;
+  // Plain (not #private) fields: Passport calls authenticate() on Object.create(strategy).
+  protected readonly config: ResolvedOptions;
+  protected readonly validator: TokenValidator;
+  private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
+
+  constructor(options: LoginWithAmazonStrategyOptions, verify: VerifyFunction);
+  constructor(options: LoginWithAmazonStrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
+  constructor(options: LoginWithAmazonStrategyOptionsWithBoolean, verify: VerifyFunction | VerifyFunctionWithRequest);
+  constructor(
+    options: LoginWithAmazonStrategyOptions | LoginWithAmazonStrategyOptionsWithRequest | LoginWithAmazonStrategyOptionsWithBoolean,
+    verify: VerifyFunction | VerifyFunctionWithRequest,
+  ) {
+    super();
+    this.config = resolveOptions(options);
+    if (typeof verify !== 'function') throw new TypeError('"verify" must be a function');
+    this.name = this.config.name;
+    this.verify = verify;
+    const client = new AmazonClient(this.config);
+    const { cache } = this.config;
+    this.validator = cache ? new CachingValidator(client, cache, this.config) : client;
+  }
+
+  /**
+   * Forgets a token's cached approval, in memory and in the shared store (when it can delete):
+   * call it on sign-out or when you learn that a token was revoked.
+   */
+  async forget(token: string): Promise<void> {
+    await this.validator.forget?.(token);
+  }
+
+  /** Releases what the strategy holds on to (the shared store's `error` listener). */
+  close(): void {
+    this.validator.close?.();
+  }
+
+  /** Ends in exactly one of `success`, `fail` or `error`; the order follows the README's outcome table. */
+  override authenticate(req: any): void {
+    const trace = traceAuthenticate(this.name);
+    let sync = true;
+    let settled = false;
+    const settle = (action: Action): void => {
+      if (settled) return;
+      settled = true;
+      const run = (): void => {
+        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync });
+      };
+      if (trace) trace.settle(action, run);
+      else run();
+    };
+    try {
+      if (trace) trace.run(() => { this.start(req, settle, trace.note); });
+      else this.start(req, settle);
+    } finally {
+      sync = false;
+    }
+  }
+
+  private start(req: unknown, settle: (action: Action) => void, note?: ValidationNote): void {
+    const { realm } = this.config;
+    const extraction = extractToken(req as RequestLike, this.config);
+    switch (extraction.kind) {
+      case 'none':
+        return settle({ kind: 'fail', challenge: challenge(realm) });
+      case 'invalid':
+        return settle({ kind: 'fail', challenge: challenge(realm, 'invalid_request', PROBLEM_DESCRIPTIONS[extraction.problem]), status: 400 });
+      case 'error':
+        return settle({ kind: 'error', error: asError(extraction.error, 'tokenFromRequest threw a non-Error value') });
+    }
+    const { token, refreshToken } = extraction;
+    const hit = this.validator.cached?.(token);
+    if (note) note.cache = hit ? 'hit' : this.config.cache ? 'miss' : 'off'; // the cache refines 'miss'
+    if (hit) return this.runVerify(req, token, refreshToken, hit, settle);
+    this.validator.validate(token, note).then(
+      (validation) => { this.runVerify(req, token, refreshToken, validation, settle); },
+      (err: unknown) => { settle(this.rejection(err)); },
+    );
+  }
+
+  /** Amazon's "no" as an RFC 6750 `fail()`; anything else (Amazon failing) as `error()`. */
+  private rejection(err: unknown): Action {
+    const { realm } = this.config;
+    if (!(err instanceof LoginWithAmazonError) || !err.isRejection) {
+      return { kind: 'error', error: asError(err, 'token validation failed with a non-Error value') };
+    }
+    const { code } = err;
+    if (code === 'LWA_INSUFFICIENT_SCOPE') return { kind: 'fail', challenge: challenge(realm, 'insufficient_scope', err.message), status: 403, code };
+    return { kind: 'fail', challenge: challenge(realm, 'invalid_token', err.message), code };
+  }
+
+  private runVerify(req: unknown, token: string, refreshToken: string | undefined, validation: Validation, settle: (action: Action) => void): void {
+    const { profile, tokenInfo } = validation;
+    runVerify(
+      bindVerify(this.verify, this.config.passReqToCallback, this, { req, accessToken: token, refreshToken, profile }),
+      (outcome: VerifyOutcome) => { settle(this.fromVerify(outcome, tokenInfo)); },
+    );
+  }
+
+  private fromVerify(outcome: VerifyOutcome, tokenInfo: TokenInfo): Action {
+    switch (outcome.kind) {
+      case 'success': {
+        const info = outcome.info ?? ({ tokenInfo: { ...tokenInfo } } satisfies LoginWithAmazonAuthInfo);
+        return { kind: 'success', user: outcome.user, info, userId: tokenInfo.user_id };
+      }
+      case 'reject':
+        return { kind: 'fail', challenge: challenge(this.config.realm, 'invalid_token', messageOf(outcome.info)) };
+      case 'error':
+        return outcome;
+    }
+  }
+
+  private perform(action: Action): void {
+    switch (action.kind) {
+      case 'success':
+        return this.success(action.user, action.info);
+      case 'fail':
+        // Status omitted for 401, as Passport only sends WWW-Authenticate with its default 401.
+        return action.status === undefined
+          ? (this.fail as unknown as (challenge: string) => void)(action.challenge)
+          : this.fail(action.challenge, action.status);
+      case 'error':
+        return this.error(action.error);
+    }
+  }
+}

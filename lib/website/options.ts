@@ -1,0 +1,168 @@
+import { REGIONS, type Region } from '../amazon/endpoints.js';
+import { agentOption, type AgentOptions } from '../core/agent-option.js';
+import { AUTHORIZATION_PATH, ENDPOINT_PATHS } from '../amazon/endpoints.js';
+import {
+  assertKnownKeys, booleanOption, endpointURL, integer, isNonEmptyString, MAX_TIMEOUT, optionsObject, stringOption,
+} from '../core/option-checks.js';
+import { sessionStore, type StateStore } from './state-store.js';
+
+/** Authorization page hosts by region (the browser goes there; the API hosts are in `REGIONS`). */
+export const AUTHORIZATION_HOSTS: Readonly<Record<Region, string>> = Object.freeze({
+  NA: 'https://www.amazon.com',
+  EU: 'https://eu.account.amazon.com',
+  FE: 'https://apac.account.amazon.com',
+});
+
+/** Scopes Amazon's Login with Amazon grants. */
+export const SCOPES = ['profile', 'profile:user_id', 'postal_code'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** Options of `LoginWithAmazonOAuth2Strategy`. */
+export interface LoginWithAmazonOAuth2BaseOptions {
+  /** The security profile's client id (`amzn1.application-oa2-client.…`). Required. */
+  clientID: string;
+  /** The security profile's client secret. Required; never logged, never in a URL. */
+  clientSecret: string;
+  /** Absolute URL of your callback route, registered with Amazon; `https:` unless loopback. Required. */
+  callbackURL: string;
+  /** Scopes asked for. Default `['profile']`. */
+  scope?: readonly Scope[];
+  /** Amazon region of the authorization page and the API hosts. Default `'NA'`. */
+  region?: Region;
+  /** Full authorization page URL. Default: from `region`. */
+  authorizationURL?: string;
+  /** Full token endpoint URL. Default: from `region`. */
+  tokenURL?: string;
+  /** Full profile URL. Default: from `region`. */
+  profileURL?: string;
+  /** How the client authenticates to the token endpoint: in the POST body, or HTTP Basic. Default `'body'`. */
+  clientAuthentication?: 'body' | 'basic';
+  /** Where pending authorization requests wait. Default: `req.session` under `SESSION_KEY`. */
+  store?: StateStore;
+  /** Milliseconds a pending authorization request stays valid. Default `600000` (10 minutes). */
+  stateTTL?: number;
+  /** Milliseconds allowed for each upstream request. Default `5000`. */
+  timeout?: number;
+  /** Retries of the profile call on network errors and 5xx (the token request is never retried). Default `1`. */
+  retries?: number;
+  /** Strategy name for `passport.authenticate(name)`. Default `'amazon'`. */
+  name?: string;
+  /** Node agents for the calls to Amazon (see `LoginWithAmazonStrategy`). */
+  agent?: AgentOptions;
+}
+
+export interface LoginWithAmazonOAuth2Options extends LoginWithAmazonOAuth2BaseOptions {
+  /** When true, verify gets `req` as its first argument. Default `false`. */
+  passReqToCallback?: false;
+}
+export interface LoginWithAmazonOAuth2OptionsWithRequest extends LoginWithAmazonOAuth2BaseOptions {
+  passReqToCallback: true;
+}
+export interface LoginWithAmazonOAuth2OptionsWithBoolean extends LoginWithAmazonOAuth2BaseOptions {
+  passReqToCallback: boolean;
+}
+
+/** The code grant's defaults, one documented place. */
+export const OAUTH2_DEFAULTS = {
+  /** Strategy name (as passport-amazon's). */
+  name: 'amazon',
+  /** Scopes asked for. */
+  scope: ['profile'] as readonly Scope[],
+  /** Milliseconds a pending authorization request stays valid. */
+  stateTTL: 10 * 60 * 1000,
+  /** Client authentication at the token endpoint. */
+  clientAuthentication: 'body' as 'body' | 'basic',
+} as const;
+
+/** The validated, defaulted configuration of the code grant strategy. */
+export interface ResolvedOAuth2Options {
+  name: string;
+  clientID: string;
+  clientSecret: string;
+  callbackURL: string;
+  scope: readonly Scope[];
+  authorizationURL: string;
+  tokenURL: string;
+  profileURL: string;
+  /** Unused by the code grant (no tokeninfo call); the client's shape needs one. */
+  tokenInfoURL: string;
+  clientAuthentication: 'body' | 'basic';
+  store: StateStore;
+  usesSession: boolean;
+  stateTTL: number;
+  timeout: number;
+  retries: number;
+  passReqToCallback: boolean;
+  agent?: AgentOptions;
+}
+
+const OPTION_KEYS = [
+  'clientID', 'clientSecret', 'callbackURL', 'scope', 'region', 'authorizationURL', 'tokenURL', 'profileURL',
+  'clientAuthentication', 'store', 'stateTTL', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback',
+] as const;
+
+/** A list of known scopes, distinct and non-empty. */
+export function scopeOption(value: unknown, option: string): readonly Scope[] {
+  const valid = Array.isArray(value) && value.length > 0 && new Set(value).size === value.length &&
+    value.every((s) => SCOPES.includes(s as Scope));
+  if (!valid) throw new TypeError(`"${option}" must be a non-empty array of distinct values from: ${SCOPES.join(', ')}`);
+  return [...(value as Scope[])];
+}
+
+function idOption(value: unknown, option: string): string {
+  if (!isNonEmptyString(value) || /[\s,]/.test(value) || Buffer.byteLength(value) > 100) {
+    throw new TypeError(`"${option}" must be a non-empty string of at most 100 bytes without whitespace or commas`);
+  }
+  return value;
+}
+
+function callbackURL(value: unknown): string {
+  const url = endpointURL(value ?? '', 'callbackURL', '');
+  if (new URL(url).hash !== '') throw new TypeError('"callbackURL" must not have a fragment');
+  return url;
+}
+
+function storeOption(value: unknown): StateStore | undefined {
+  if (value === undefined) return undefined;
+  const store = value as Partial<StateStore> | null;
+  if (typeof store !== 'object' || store === null || typeof store.save !== 'function' || typeof store.take !== 'function') {
+    throw new TypeError('"store" must be an object with save() and take() methods');
+  }
+  return store as StateStore;
+}
+
+/** Validates every option and applies the defaults; throws a `TypeError` naming the bad option, never quoting a value. */
+export function resolveOAuth2Options(options: unknown): ResolvedOAuth2Options {
+  const o = optionsObject(options, 'options');
+  assertKnownKeys(o, OPTION_KEYS);
+  const region = o.region ?? 'NA';
+  if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {
+    throw new TypeError(`"region" must be one of: ${Object.keys(REGIONS).join(', ')}`);
+  }
+  const api = REGIONS[region as Region];
+  const apiHost = new URL(api.profileURL).origin;
+  if (!isNonEmptyString(o.clientSecret)) throw new TypeError('"clientSecret" must be a non-empty string');
+  const auth = o.clientAuthentication ?? OAUTH2_DEFAULTS.clientAuthentication;
+  if (auth !== 'body' && auth !== 'basic') throw new TypeError('"clientAuthentication" must be \'body\' or \'basic\'');
+  const name = stringOption(o.name, 'name', OAUTH2_DEFAULTS.name);
+  const store = storeOption(o.store);
+  return {
+    name,
+    clientID: idOption(o.clientID, 'clientID'),
+    clientSecret: o.clientSecret,
+    callbackURL: callbackURL(o.callbackURL),
+    scope: o.scope === undefined ? OAUTH2_DEFAULTS.scope : scopeOption(o.scope, 'scope'),
+    authorizationURL: endpointURL(o.authorizationURL, 'authorizationURL', `${AUTHORIZATION_HOSTS[region as Region]}${AUTHORIZATION_PATH}`),
+    tokenURL: endpointURL(o.tokenURL, 'tokenURL', `${apiHost}${ENDPOINT_PATHS.token}`),
+    profileURL: endpointURL(o.profileURL, 'profileURL', api.profileURL),
+    tokenInfoURL: api.tokenInfoURL,
+    clientAuthentication: auth,
+    store: store ?? sessionStore(name),
+    usesSession: store === undefined,
+    stateTTL: integer(o.stateTTL, 'stateTTL', OAUTH2_DEFAULTS.stateTTL, 1000, 24 * 60 * 60 * 1000),
+    timeout: integer(o.timeout, 'timeout', 5000, 1, MAX_TIMEOUT),
+    retries: integer(o.retries, 'retries', 1, 0, 10),
+    passReqToCallback: booleanOption(o.passReqToCallback, 'passReqToCallback', false),
+    ...agentOption(o.agent),
+  };
+}

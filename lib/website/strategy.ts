@@ -1,0 +1,190 @@
+import { Strategy } from 'passport-strategy';
+import { AmazonClient } from '../amazon/client.js';
+import { asError, LoginWithAmazonError } from '../core/errors.js';
+import { deliver } from '../passport/action.js';
+import {
+  resolveOAuth2Options, scopeOption,
+  type LoginWithAmazonOAuth2Options, type LoginWithAmazonOAuth2OptionsWithBoolean, type LoginWithAmazonOAuth2OptionsWithRequest,
+  type ResolvedOAuth2Options, type Scope,
+} from './options.js';
+import { authorizationSecrets } from '../amazon/pkce.js';
+import { sessionOf, type StoredState } from './state-store.js';
+import { TokenEndpoint } from '../amazon/token-endpoint.js';
+import { grantOf, type LoginWithAmazonGrant, type LoginWithAmazonTokenSet } from '../amazon/token-response.js';
+import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from '../passport/verify.js';
+
+/** `req.authInfo` after sign-in (merged into verify's own `info` object when it passes one). */
+export interface LoginWithAmazonOAuth2Info {
+  /** What the token endpoint granted: expiry and scopes (never the tokens). */
+  token: LoginWithAmazonGrant;
+  /** The `state` given to `passport.authenticate()` on the redirect leg, when there was one. */
+  state?: unknown;
+}
+
+/** Options of `passport.authenticate('amazon', options)` this strategy reads. */
+export interface LoginWithAmazonAuthenticateOptions {
+  /** Scopes for this sign-in, instead of the strategy's `scope`: an array, or one space-separated string. */
+  scope?: readonly Scope[] | string;
+  /** App data (e.g. `{ returnTo: '/cart' }`) kept server-side and handed back in `req.authInfo.state`; never sent to Amazon. */
+  state?: unknown;
+}
+
+/** The fixed messages of `fail()`, in the order of the README's callback table. */
+export const CALLBACK_MESSAGES = {
+  accessDenied: 'access denied',
+  badState: 'unable to verify authorization request state',
+  noCode: 'authorization code missing',
+  invalidGrant: 'authorization code rejected: sign in again',
+} as const;
+
+const NO_SESSION = 'LoginWithAmazonOAuth2Strategy keeps its state in req.session: add a session middleware ' +
+  '(express-session, koa-session, @fastify/secure-session, cookie-session) before passport, or pass a "store" option';
+
+type Action =
+  | { kind: 'success'; user: unknown; info: unknown }
+  | { kind: 'fail'; message: string; status: number }
+  | { kind: 'redirect'; url: string }
+  | { kind: 'error'; error: Error };
+
+function queryOf(req: unknown): Record<string, unknown> {
+  const query = typeof req === 'object' && req !== null ? (req as { query?: unknown }).query : undefined;
+  return typeof query === 'object' && query !== null ? (query as Record<string, unknown>) : {};
+}
+
+/**
+ * Passport strategy for "Sign in with Amazon" on a website: the Authorization Code Grant with
+ * PKCE. The first request redirects to Amazon; Amazon's redirect back to `callbackURL` is
+ * exchanged for tokens, the profile is loaded and handed to `verify`.
+ *
+ * @example
+ * passport.use(new LoginWithAmazonOAuth2Strategy({ clientID, clientSecret, callbackURL },
+ *   async (accessToken, refreshToken, profile) => users.upsert(profile.id, profile)));
+ */
+export class LoginWithAmazonOAuth2Strategy extends Strategy {
+  /** Name for `passport.authenticate()`: `'amazon'` unless `options.name` says otherwise. */
+  name: string;
+  protected readonly config: Readonly<Omit<ResolvedOAuth2Options, 'clientSecret'>>;
+  private readonly client: AmazonClient;
+  private readonly tokens: TokenEndpoint;
+  private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
+
+  constructor(options: LoginWithAmazonOAuth2Options, verify: VerifyFunction);
+  constructor(options: LoginWithAmazonOAuth2OptionsWithRequest, verify: VerifyFunctionWithRequest);
+  constructor(options: LoginWithAmazonOAuth2OptionsWithBoolean, verify: VerifyFunction | VerifyFunctionWithRequest);
+  constructor(
+    options: LoginWithAmazonOAuth2Options | LoginWithAmazonOAuth2OptionsWithRequest | LoginWithAmazonOAuth2OptionsWithBoolean,
+    verify: VerifyFunction | VerifyFunctionWithRequest,
+  ) {
+    super();
+    const { clientSecret, ...config } = resolveOAuth2Options(options);
+    if (typeof verify !== 'function') throw new TypeError('"verify" must be a function');
+    this.config = config;
+    this.name = config.name;
+    this.verify = verify;
+    this.client = new AmazonClient({ ...config, clientIDs: [config.clientID], appIDs: [] });
+    this.tokens = new TokenEndpoint(this.client, { ...config, clientSecret });
+  }
+
+  /** A fresh token set for a refresh token (`Atzr|…`); `LWA_INVALID_GRANT` when Amazon no longer accepts it. */
+  refresh(refreshToken: string): Promise<LoginWithAmazonTokenSet> {
+    if (typeof refreshToken !== 'string' || refreshToken === '') return Promise.reject(new TypeError('"refreshToken" must be a non-empty string'));
+    return this.tokens.refresh(refreshToken);
+  }
+
+  /** The redirect leg, or the callback leg when Amazon's answer (`code`, `error` or `state`) is in the query. */
+  override authenticate(req: any, options: LoginWithAmazonAuthenticateOptions = {}): void {
+    // One promise per request, settled once: exactly one Passport action, always after an await.
+    const settle = (action: Action): void => {
+      deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false });
+    };
+    const query = queryOf(req);
+    const leg = query.code !== undefined || query.error !== undefined || query.state !== undefined
+      ? this.callback(req, query) : this.redirectToAmazon(req, options);
+    leg.then(settle, (err: unknown) => { settle({ kind: 'error', error: asError(err, 'authentication failed with a non-Error value') }); });
+  }
+
+  private async redirectToAmazon(req: unknown, options: LoginWithAmazonAuthenticateOptions): Promise<Action> {
+    const { config } = this;
+    if (config.usesSession && !sessionOf(req)) return { kind: 'error', error: new Error(NO_SESSION) };
+    const asked = typeof options.scope === 'string' ? options.scope.split(' ').filter((s) => s !== '') : options.scope;
+    const scope = asked === undefined ? config.scope : scopeOption(asked, 'scope');
+    const { state, verifier, challenge } = authorizationSecrets();
+    const record: StoredState = { verifier, redirectURI: config.callbackURL, expiresAt: Date.now() + config.stateTTL };
+    if (options.state !== undefined) record.appState = options.state;
+    await config.store.save(req, state, record);
+    const url = new URL(config.authorizationURL);
+    url.search = new URLSearchParams({
+      client_id: config.clientID, scope: scope.join(' '), response_type: 'code', redirect_uri: config.callbackURL,
+      state, code_challenge: challenge, code_challenge_method: 'S256',
+    }).toString();
+    return { kind: 'redirect', url: url.href };
+  }
+
+  /** The callback leg; the order follows the README's callback table. */
+  private async callback(req: unknown, query: Record<string, unknown>): Promise<Action> {
+    if (query.error !== undefined) return this.authorizationError(query.error);
+    const record = typeof query.state === 'string' && query.state !== '' ? await this.config.store.take(req, query.state) : undefined;
+    if (record === undefined || !(record.expiresAt > Date.now())) return { kind: 'fail', message: CALLBACK_MESSAGES.badState, status: 403 };
+    if (typeof query.code !== 'string' || query.code === '' || query.code.length > 2048) {
+      return { kind: 'fail', message: CALLBACK_MESSAGES.noCode, status: 400 };
+    }
+    let tokens: LoginWithAmazonTokenSet;
+    try {
+      tokens = await this.tokens.exchange(query.code, record.verifier, record.redirectURI);
+    } catch (err) {
+      if (err instanceof LoginWithAmazonError && err.code === 'LWA_INVALID_GRANT') return { kind: 'fail', message: CALLBACK_MESSAGES.invalidGrant, status: 401 };
+      throw err;
+    }
+    try {
+      const profile = await this.client.fetchProfile(tokens.accessToken);
+      const grant = grantOf(tokens);
+      if (grant.scope === undefined && typeof query.scope === 'string') grant.scope = query.scope.split(' ').filter((s) => s !== '');
+      return await this.runVerify(req, tokens, profile, { token: grant, ...('appState' in record ? { state: record.appState } : {}) });
+    } catch (err) {
+      if (!(err instanceof LoginWithAmazonError) || !err.isRejection) throw err;
+      return { kind: 'fail', message: err.message, status: err.status };
+    }
+  }
+
+  private authorizationError(error: unknown): Action {
+    if (error === 'access_denied') return { kind: 'fail', message: CALLBACK_MESSAGES.accessDenied, status: 401 };
+    const upstreamError = typeof error === 'string' && /^[A-Za-z][\w.:-]{0,63}$/.test(error) ? error : undefined;
+    return {
+      kind: 'error',
+      error: new LoginWithAmazonError('LWA_AUTHORIZATION_ERROR', 'Amazon\'s authorization page answered with an error', upstreamError ? { upstreamError } : {}),
+    };
+  }
+
+  private runVerify(req: unknown, tokens: LoginWithAmazonTokenSet, profile: Parameters<VerifyFunction>[2], ours: LoginWithAmazonOAuth2Info): Promise<Action> {
+    return new Promise((resolve) => {
+      const { accessToken, refreshToken } = tokens;
+      runVerify(
+        bindVerify(this.verify, this.config.passReqToCallback, this, { req, accessToken, refreshToken, profile }),
+        (outcome: VerifyOutcome) => { resolve(this.fromVerify(outcome, ours)); },
+      );
+    });
+  }
+
+  private fromVerify(outcome: VerifyOutcome, ours: LoginWithAmazonOAuth2Info): Action {
+    switch (outcome.kind) {
+      case 'success': {
+        const own = outcome.info;
+        const info = own === undefined ? ours : typeof own === 'object' && own !== null ? { ...ours, ...own } : own;
+        return { kind: 'success', user: outcome.user, info };
+      }
+      case 'reject':
+        return { kind: 'fail', message: messageOf(outcome.info) ?? 'sign-in refused', status: 401 };
+      case 'error':
+        return outcome;
+    }
+  }
+
+  private perform(action: Action): void {
+    switch (action.kind) {
+      case 'success': return this.success(action.user, action.info);
+      case 'fail': return this.fail({ message: action.message }, action.status);
+      case 'redirect': return this.redirect(action.url, 302);
+      case 'error': return this.error(action.error);
+    }
+  }
+}

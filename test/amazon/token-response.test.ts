@@ -1,0 +1,83 @@
+/** The token endpoint's 200 body and the PKCE pair: pure functions, table-driven and property-based. */
+import { describe, expect, test } from '@jest/globals';
+import fc from 'fast-check';
+import { LoginWithAmazonError } from '../../lib/core/errors.js';
+import { authorizationSecrets, codeChallenge } from '../../lib/amazon/pkce.js';
+import { grantOf, parseTokenResponse } from '../../lib/amazon/token-response.js';
+
+const ACCESS = `Atza|IwEBI${'a'.repeat(40)}`;
+const REFRESH = `Atzr|IwEBI${'r'.repeat(40)}`;
+const good = { access_token: ACCESS, refresh_token: REFRESH, token_type: 'bearer', expires_in: 3600 };
+
+describe('parseTokenResponse', () => {
+  test('reads Amazon\'s body; expiresAt counts from when the token was asked for', () => {
+    expect(parseTokenResponse(good, 1_000)).toEqual({ accessToken: ACCESS, refreshToken: REFRESH, tokenType: 'bearer', expiresIn: 3600, expiresAt: 3_601_000 });
+  });
+
+  test.each([[3600, 3600], ['3600', 3600], ['60', 60]])('expires_in %p is %d seconds', (value, seconds) => {
+    expect(parseTokenResponse({ ...good, expires_in: value }, 0).expiresIn).toBe(seconds);
+  });
+
+  test('token_type is case-insensitive; scope is split; refresh_token is optional', () => {
+    const set = parseTokenResponse({ access_token: ACCESS, token_type: 'Bearer', expires_in: 60, scope: 'profile postal_code' }, 0);
+    expect(set).toEqual({ accessToken: ACCESS, tokenType: 'bearer', expiresIn: 60, expiresAt: 60_000, scope: ['profile', 'postal_code'] });
+    expect(grantOf(set)).toEqual({ tokenType: 'bearer', expiresIn: 60, expiresAt: 60_000, scope: ['profile', 'postal_code'] });
+  });
+
+  test.each([
+    ['not an object', [], 'token response is not a JSON object'],
+    ['no access_token', { ...good, access_token: undefined }, 'token response has no "access_token"'],
+    ['an empty access_token', { ...good, access_token: '' }, 'unexpected "access_token" in token response'],
+    ['an access_token with a space', { ...good, access_token: 'Atza| x' }, 'unexpected "access_token" in token response'],
+    ['an access_token over 2048 bytes', { ...good, access_token: `Atza|${'a'.repeat(2044)}` }, 'unexpected "access_token" in token response'],
+    ['a refresh_token that is a number', { ...good, refresh_token: 5 }, 'unexpected "refresh_token" in token response'],
+    ['token_type mac', { ...good, token_type: 'mac' }, 'unexpected "token_type" in token response'],
+    ['expires_in 0', { ...good, expires_in: 0 }, 'unexpected "expires_in" in token response'],
+    ['expires_in "1e3"', { ...good, expires_in: '1e3' }, 'unexpected "expires_in" in token response'],
+    ['expires_in 1.5', { ...good, expires_in: 1.5 }, 'unexpected "expires_in" in token response'],
+    ['no expires_in', { ...good, expires_in: undefined }, 'unexpected "expires_in" in token response'],
+    ['scope that is an array', { ...good, scope: ['profile'] }, 'unexpected "scope" in token response'],
+  ])('%s is LWA_BAD_RESPONSE, naming the field and never the tokens', (_name, body, message) => {
+    let caught: unknown;
+    try {
+      parseTokenResponse(body, 0);
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(LoginWithAmazonError);
+    expect(caught).toMatchObject({ code: 'LWA_BAD_RESPONSE', endpoint: 'token', message });
+    expect(JSON.stringify(caught)).not.toContain('IwEBI');
+  });
+
+  test('for any JSON value, returns a token set or throws LWA_BAD_RESPONSE, nothing else', () => {
+    fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.record({
+      access_token: fc.oneof(fc.string(), fc.constant(ACCESS)), token_type: fc.oneof(fc.string(), fc.constant('bearer')),
+      expires_in: fc.oneof(fc.integer(), fc.string()), scope: fc.option(fc.string(), { nil: undefined }),
+    })), (body) => {
+      try {
+        const set = parseTokenResponse(body, 0);
+        expect(set.expiresIn).toBeGreaterThan(0);
+      } catch (err) {
+        expect(err).toBeInstanceOf(LoginWithAmazonError);
+        expect((err as LoginWithAmazonError).code).toBe('LWA_BAD_RESPONSE');
+      }
+    }), { numRuns: 300 });
+  });
+});
+
+describe('PKCE and state', () => {
+  test('the S256 challenge of RFC 7636 appendix B', () => {
+    expect(codeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk')).toBe('E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM');
+  });
+
+  test('a verifier of 43 to 128 unreserved characters, a 256-bit base64url state, all fresh each time', () => {
+    const draws = Array.from({ length: 200 }, () => authorizationSecrets());
+    for (const { state, verifier, challenge } of draws) {
+      expect(verifier).toMatch(/^[A-Za-z0-9\-._~]{43,128}$/);
+      expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
+      expect(challenge).toBe(codeChallenge(verifier));
+    }
+    expect(new Set(draws.map((d) => d.state)).size).toBe(200);
+    expect(new Set(draws.map((d) => d.verifier)).size).toBe(200);
+  });
+});

@@ -1,0 +1,142 @@
+/** The `cache` channel: store failures, timeouts, the circuit opening and closing, refused entries; and the `store` cache answer. */
+import { EventEmitter } from 'node:events';
+import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { LoginWithAmazonStrategy, type AuthenticateContext, type CacheStore } from '../../lib/index.js';
+import { toProfile } from '../../lib/amazon/profile.js';
+import { SharedStore, STORE_COOL_DOWN_MS, STORE_MAX_FAILURES, type StoreBinding } from '../../lib/token/shared-store.js';
+import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
+import type { Validation } from '../../lib/amazon/validation.js';
+import { authenticate, bearer, recordAuthenticate, recordCache } from '../helpers/channels.js';
+
+const SECRET = 'a-secret-of-at-least-32-characters!!';
+const TOKEN = 'Atza|IwEBcache-channel-token';
+const BINDING: StoreBinding = { clientIDs: ['client-a'], appIDs: [], tokenInfoURL: 'https://api.amazon.com/auth/o2/tokeninfo', profileURL: 'https://api.amazon.com/user/profile' };
+
+let cache: ReturnType<typeof recordCache>;
+afterEach(() => {
+  cache.stop();
+  jest.restoreAllMocks();
+});
+
+function mapStore(): CacheStore & { map: Map<string, unknown> } {
+  const map = new Map<string, unknown>();
+  return { map, get: (key) => map.get(key), set: (key, value) => map.set(key, structuredClone(value)) };
+}
+
+function sharedStore(store: CacheStore, timeout = 50): SharedStore {
+  return new SharedStore({ store, secrets: [SECRET], prefix: 'p:', timeout, ttl: 60_000 }, BINDING);
+}
+
+function approval(aud: string): Validation {
+  const raw = JSON.stringify({ user_id: 'amzn1.account.C', name: 'C', email: 'c@example.com' });
+  const tokenInfo = { iss: 'https://www.amazon.com', user_id: 'amzn1.account.C', aud, app_id: 'app', exp: 3600, iat: 1 };
+  return { tokenInfo, profile: toProfile(raw, JSON.parse(raw) as unknown), askedAt: Date.now() };
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms); });
+
+describe('store failures', () => {
+  test('a failing get, a failing set and an error event are store-error events naming the operation', async () => {
+    cache = recordCache();
+    const events = new EventEmitter();
+    const store: CacheStore = {
+      get: () => Promise.reject(new Error('down')),
+      set: () => Promise.reject(new Error('down')),
+      on: (event, listener) => events.on(event, listener),
+    };
+    const shared = sharedStore(store);
+    expect(await shared.read(TOKEN)).toBeUndefined();
+    shared.write(TOKEN, approval('client-a'), 1000);
+    await sleep(10);
+    events.emit('error', new Error('connection lost'));
+    expect(cache.events.slice(0, 3)).toEqual([
+      { type: 'store-error', operation: 'get', reason: 'failed' },
+      { type: 'store-error', operation: 'set', reason: 'failed' },
+      { type: 'store-error', operation: 'events', reason: 'failed' },
+    ]);
+    expect(cache.events[3]).toEqual({ type: 'circuit-open', coolDownMs: STORE_COOL_DOWN_MS });
+    expect(JSON.stringify(cache.events)).not.toContain(TOKEN);
+  });
+
+  test('a slow store is a timeout; after enough failures the circuit opens, and the first success after the cool-down closes it', async () => {
+    cache = recordCache();
+    let slow = true;
+    const store = mapStore();
+    const shared = sharedStore({ get: (key) => (slow ? new Promise(() => undefined) : store.get(key)), set: (key, value) => store.set(key, value) }, 20);
+    for (let i = 0; i < STORE_MAX_FAILURES; i += 1) await shared.read(TOKEN);
+    expect(cache.events).toEqual([
+      ...Array.from({ length: STORE_MAX_FAILURES }, () => ({ type: 'store-error', operation: 'get', reason: 'timeout' })),
+      { type: 'circuit-open', coolDownMs: STORE_COOL_DOWN_MS },
+    ]);
+    await shared.read(TOKEN); // skipped while open: no event
+    expect(cache.events).toHaveLength(STORE_MAX_FAILURES + 1);
+    slow = false;
+    const later = Date.now() + STORE_COOL_DOWN_MS + 1;
+    jest.spyOn(Date, 'now').mockReturnValue(later);
+    await shared.read(TOKEN);
+    expect(cache.events.at(-1)).toEqual({ type: 'circuit-close' });
+  });
+});
+
+describe('refused entries', () => {
+  test.each([
+    ['a bad MAC', 'mac', (value: { mac: string }) => ({ ...value, mac: Buffer.alloc(32).toString('base64url') })],
+    ['not a sealed entry', 'shape', () => 'garbage'],
+  ])('%s is refused with reason %s', async (_name, reason, tamper) => {
+    cache = recordCache();
+    const store = mapStore();
+    const shared = sharedStore(store);
+    shared.write(TOKEN, approval('client-a'), 1000);
+    await sleep(5);
+    const [[key, value]] = [...store.map.entries()] as [[string, { mac: string }]];
+    store.map.set(key, tamper(value));
+    expect(await shared.read(TOKEN)).toBeUndefined();
+    expect(cache.events).toEqual([{ type: 'entry-refused', reason }]);
+  });
+
+  test('an approval for another audience (written with the secret) is refused with reason audience', async () => {
+    cache = recordCache();
+    const store = mapStore();
+    const shared = sharedStore(store);
+    shared.write(TOKEN, approval('client-b'), 1000);
+    await sleep(5);
+    expect(await shared.read(TOKEN)).toBeUndefined();
+    expect(cache.events).toEqual([{ type: 'entry-refused', reason: 'audience' }]);
+  });
+
+  test('an approval older than ttl is refused with reason age', async () => {
+    cache = recordCache();
+    const store = mapStore();
+    const shared = sharedStore(store);
+    shared.write(TOKEN, { ...approval('client-a'), askedAt: Date.now() - 61_000 }, 1000);
+    await sleep(5);
+    expect(await shared.read(TOKEN)).toBeUndefined();
+    expect(cache.events).toEqual([{ type: 'entry-refused', reason: 'age' }]);
+  });
+});
+
+describe('the store cache answer', () => {
+  let amazon: FakeAmazon;
+  beforeAll(async () => { amazon = await createFakeAmazon(); });
+  afterAll(async () => { await amazon.close(); });
+
+  test('a second process (strategy) sharing the store answers from it: cache store, no upstream call', async () => {
+    cache = recordCache();
+    const store = mapStore();
+    const make = (): LoginWithAmazonStrategy => new LoginWithAmazonStrategy(
+      { clientID: amazon.clientID, ...amazon.endpoints, cache: { store, secret: SECRET } },
+      (_a, _r, profile, done) => { done(null, { id: profile.id }); },
+    );
+    const token = amazon.issueToken();
+    await authenticate(make(), bearer(token));
+    await sleep(5);
+    const auth = recordAuthenticate<AuthenticateContext>();
+    try {
+      await authenticate(make(), bearer(token));
+      expect(auth.events.at(-1)?.snapshot).toMatchObject({ outcome: 'success', cache: 'store' });
+      expect(amazon.calls).toEqual({ tokeninfo: 1, profile: 1, token: 0, authorization: 0 });
+    } finally {
+      auth.stop();
+    }
+  });
+});
