@@ -97,7 +97,7 @@ export interface Tracing<C extends object> {
 /** `tracingChannel` is still experimental on Node 20: used only when present (as pg and mysql2 do). */
 function tracing<C extends object>(name: string): Tracing<C> | undefined {
   /* istanbul ignore next -- every supported Node (>= 20.19) has it; the guard is for runtimes that do not */
-  return typeof dc.tracingChannel === 'function' ? (dc.tracingChannel(name) as unknown as Tracing<C>) : undefined;
+  return typeof dc.tracingChannel === 'function' ? dc.tracingChannel(name) : undefined;
 }
 
 export const authenticateChannel = tracing<AuthenticateContext>(AUTHENTICATE_CHANNEL);

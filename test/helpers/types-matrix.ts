@@ -32,6 +32,8 @@ export interface MatrixManifest {
   typescript: Record<string, string>;
   typesNode: Record<string, string>;
   others: readonly string[];
+  /** The specs the versions were resolved from (a changed spec warms again). */
+  specs?: string;
 }
 
 export const MANIFEST = new URL('../../node_modules/.cache/passport-login-with-amazon/types-matrix.json', import.meta.url).pathname;

@@ -11,7 +11,7 @@ import { packTarball } from './pack.js';
 import { install, installArgs, MANIFEST, MATRIX_SPECS, readManifest, resolveMatrix, writeManifest } from './types-matrix.js';
 
 const specs = JSON.stringify(MATRIX_SPECS);
-const current = readManifest() as (ReturnType<typeof readManifest> & { specs?: string }) | undefined;
+const current = readManifest();
 if (process.argv.includes('--if-needed') && current?.specs === specs) process.exit(0);
 
 const manifest = await resolveMatrix();
@@ -24,7 +24,7 @@ try {
     await install(app, installArgs(manifest, typesNode, tarball), false);
   }
   mkdirSync(dirname(MANIFEST), { recursive: true });
-  writeManifest({ ...manifest, specs } as typeof manifest);
+  writeManifest({ ...manifest, specs });
   console.log(`npm cache holds the types matrix: typescript ${Object.values(manifest.typescript).join(', ')}; @types/node ${Object.values(manifest.typesNode).join(', ')}`);
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -30,7 +30,7 @@ afterAll(() => { rmSync(scratch, { recursive: true, force: true }); });
 async function compile(app: string, compiler: string): Promise<{ errors: string[]; files: string[] }> {
   const tsc = join(app, 'node_modules', compilerFolder(compiler), 'bin', 'tsc');
   const { stdout } = await run(process.execPath, [tsc, '-p', 'tsconfig.json', '--listFiles'], { cwd: app, timeout: 120_000, maxBuffer: 32 * 1024 * 1024 })
-    .catch((error: { stdout?: string }) => ({ stdout: error.stdout ?? '' }));
+    .catch((error: unknown) => ({ stdout: (error as { stdout?: string }).stdout ?? '' }));
   const lines = stdout.split('\n');
   return { errors: lines.filter((line) => /\): error TS\d+/.test(line)), files: lines.filter((line) => line.startsWith('/')) };
 }
