@@ -25,6 +25,7 @@ import {
   type TokenPlace,
 } from './responses.js';
 import { readForm } from './token-grant.js';
+import { TOKEN_ROUTE, tokenRouteAnswer } from './token-route.js';
 import { describeToken, newAccessToken, type FakeProfile, type IssuedToken, type IssueTokenOptions } from './tokens.js';
 
 const PATHS: Readonly<Record<string, FakeEndpoint>> = {
@@ -135,6 +136,11 @@ class FakeAmazonServer implements FakeAmazon {
       return;
     }
     const url = new URL(String(req.url), this.url);
+    if (this.options.tokenRoute && url.pathname === TOKEN_ROUTE) {
+      const { status, body, headers } = tokenRouteAnswer(req.method, url, this);
+      this.send(res, status, body, headers, randomUUID());
+      return;
+    }
     if (url.pathname === AUTHORIZATION_PATH) {
       this.counts.authorization += 1;
       this.codeGrantSide.authorizationPage(url, res);
@@ -221,7 +227,7 @@ export async function createFakeAmazon(options: FakeAmazonOptions = {}): Promise
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(resolved.port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });
