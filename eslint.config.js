@@ -1,5 +1,6 @@
 // ESLint flat config: typescript-eslint's strict, type-checked rules on every TypeScript file.
 import js from '@eslint/js';
+import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -34,6 +35,22 @@ export default tseslint.config(
     // Tests write verify callbacks the way users do, `async` with nothing to await included.
     files: ['test/**/*.ts'],
     rules: { '@typescript-eslint/require-await': 'off' },
+  },
+  {
+    // A test that cannot fail must not come back: every test asserts, never conditionally, with
+    // well-formed, awaited expectations, and none is skipped or focused.
+    files: ['test/**/*.test.ts'],
+    plugins: { jest },
+    rules: {
+      'jest/expect-expect': ['error', { assertFunctionNames: ['expect', 'expect*', '*.expect*'] }],
+      'jest/no-conditional-expect': 'error',
+      'jest/valid-expect': ['error', { alwaysAwait: true }],
+      'jest/no-disabled-tests': 'error',
+      'jest/no-focused-tests': 'error',
+      'jest/no-standalone-expect': ['error', { additionalTestBlockFunctions: ['beforeAll', 'beforeEach', 'afterEach', 'afterAll'] }],
+      'jest/valid-title': 'error',
+      'jest/no-identical-title': 'error',
+    },
   },
   {
     files: ['**/*.js'],

@@ -54,13 +54,13 @@ describe('parseTokenResponse', () => {
       access_token: fc.oneof(fc.string(), fc.constant(ACCESS)), token_type: fc.oneof(fc.string(), fc.constant('bearer')),
       expires_in: fc.oneof(fc.integer(), fc.string()), scope: fc.option(fc.string(), { nil: undefined }),
     })), (body) => {
+      let verdict: string;
       try {
-        const set = parseTokenResponse(body, 0);
-        expect(set.expiresIn).toBeGreaterThan(0);
+        verdict = parseTokenResponse(body, 0).expiresIn > 0 ? 'a token set with a positive expiry' : 'a token set without expiry';
       } catch (err) {
-        expect(err).toBeInstanceOf(LoginWithAmazonError);
-        expect((err as LoginWithAmazonError).code).toBe('LWA_BAD_RESPONSE');
+        verdict = err instanceof LoginWithAmazonError && err.code === 'LWA_BAD_RESPONSE' ? 'LWA_BAD_RESPONSE' : `another error: ${String(err)}`;
       }
+      expect(['a token set with a positive expiry', 'LWA_BAD_RESPONSE']).toContain(verdict);
     }), { numRuns: 300 });
   });
 });

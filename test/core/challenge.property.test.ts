@@ -40,8 +40,9 @@ describe('challenge()', () => {
         const parts = expectOneHeaderLine(challenge(realm, error, description));
         expect(unescape(parts[1] ?? '')).toBe(realm.replace(/[^\x20-\x7e]/g, ''));
         expect(parts[2]).toBe(error);
-        if (error === undefined || typeof description !== 'string') expect(parts[3]).toBeUndefined();
-        if (parts[3] !== undefined) expect(parts[3].length).toBeLessThanOrEqual(200);
+        // A description only with an error code and a string to describe it, and never over 200 characters.
+        expect(parts[3] === undefined || (error !== undefined && typeof description === 'string')).toBe(true);
+        expect((parts[3] ?? '').length).toBeLessThanOrEqual(200);
       }),
       { numRuns: 500 },
     );

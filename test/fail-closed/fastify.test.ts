@@ -7,7 +7,7 @@ import fastifyPassport from '@fastify/passport';
 import fastifySecureSession from '@fastify/secure-session';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { LoginWithAmazonStrategy, type VerifyFunction } from '../../lib/index.js';
+import { LoginWithAmazonStrategy, UNDEFINED_USER_MESSAGE, type VerifyFunction } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { watchProcess } from './helpers.js';
 
@@ -24,14 +24,18 @@ afterAll(async () => {
 type Outcome = 'success' | 'fail' | 'error';
 
 /** An app with `/protected` (plain authenticate) and `/custom` (a callback that throws on `throwOn`). */
-async function start(verify: VerifyFunction, throwOn: Outcome | 'none', style: 'async' | 'sync'): Promise<{ app: FastifyInstance; reached: () => number }> {
+async function start(verify: VerifyFunction, throwOn: Outcome | 'none', style: 'async' | 'sync'): Promise<{ app: FastifyInstance; reached: () => number; errors: unknown[] }> {
   const passport = new fastifyPassport.Authenticator();
   passport.use(new LoginWithAmazonStrategy({ clientID: amazon.clientID, ...amazon.endpoints, retries: 0 }, verify));
   let reached = 0;
+  const errors: unknown[] = [];
   const app = Fastify();
   await app.register(fastifySecureSession, { key: randomBytes(32), cookie: { path: '/' } });
   await app.register(passport.initialize());
-  app.setErrorHandler((err, _request, reply) => reply.code(500).send({ handled: true, message: err instanceof Error ? err.message : null }));
+  app.setErrorHandler((err, _request, reply) => {
+    errors.push(err);
+    return reply.code(500).send({ handled: true, message: err instanceof Error ? err.message : null });
+  });
   app.get('/protected', { preValidation: passport.authenticate('amazon-token', { session: false }) }, () => {
     reached += 1;
     return { protected: true };
@@ -51,26 +55,42 @@ async function start(verify: VerifyFunction, throwOn: Outcome | 'none', style: '
     };
   app.get('/custom', { preValidation: passport.authenticate('amazon-token', { session: false }, callback as never) }, () => ({}));
   await app.ready();
-  return { app, reached: () => reached };
+  return { app, reached: () => reached, errors };
 }
 
 const inject = (app: FastifyInstance, url: string, token: string) => app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } });
 
 describe('Fastify: a falsy or odd value thrown by the app', () => {
-  test.each<[string, VerifyFunction]>([
+  // Fastify would answer 500 for a thrown non-Error by itself: what is checked here is the
+  // library's part, that the error handler receives a real Error carrying the value as its cause.
+  test.each<[string, VerifyFunction, unknown]>([
     // eslint-disable-next-line @typescript-eslint/only-throw-error
-    ['throw false', () => { throw false; }],
+    ['throw false', () => { throw false; }, false],
     // eslint-disable-next-line @typescript-eslint/only-throw-error
-    ['throw undefined', () => { throw undefined; }],
+    ['throw undefined', () => { throw undefined; }, undefined],
     // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
-    ["Promise.reject('')", () => Promise.reject('')],
-    ['resolve undefined', async () => undefined],
-  ])('verify that does %s ends in the error handler, never the route', async (_name, verify) => {
-    const { app, reached } = await start(verify, 'none', 'async');
+    ["Promise.reject('')", () => Promise.reject(''), ''],
+  ])('verify that does %s ends in the error handler as a real Error with the value as cause, never the route', async (_name, verify, thrown) => {
+    const { app, reached, errors } = await start(verify, 'none', 'async');
     const answer = await inject(app, '/protected', amazon.issueToken());
     expect(answer.statusCode).toBe(500);
-    expect(answer.json()).toMatchObject({ handled: true });
+    expect(answer.json()).toMatchObject({ handled: true, message: expect.stringContaining('non-Error') });
     expect(reached()).toBe(0);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(Error);
+    expect(Object.hasOwn(errors[0] as Error, 'cause')).toBe(true);
+    expect((errors[0] as Error).cause).toStrictEqual(thrown);
+    await app.close();
+  });
+
+  test('a promise-style verify that resolves to undefined ends in the error handler with the library\'s TypeError', async () => {
+    const { app, reached, errors } = await start(async () => undefined, 'none', 'async');
+    const answer = await inject(app, '/protected', amazon.issueToken());
+    expect(answer.statusCode).toBe(500);
+    expect(answer.json()).toMatchObject({ handled: true, message: UNDEFINED_USER_MESSAGE });
+    expect(reached()).toBe(0);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TypeError);
     await app.close();
   });
 });
@@ -83,15 +103,18 @@ describe('Fastify: a custom callback that throws after the strategy settled', ()
   // answers asynchronously: @fastify/passport's promise is left pending (README: write it async).
   const cases = (['async', 'sync'] as const).flatMap((style) => (['success', 'fail', 'error'] as const)
     .filter((throwOn) => style === 'async' || throwOn !== 'error')
-    .flatMap((throwOn) => (['miss', 'hit'] as const).map((cache) => ({ style, throwOn, cache }))));
+    // An upstream error is never cached: the error rows are misses only.
+    .flatMap((throwOn) => (throwOn === 'error' ? ['miss'] as const : ['miss', 'hit'] as const).map((cache) => ({ style, throwOn, cache }))));
   test.each(cases)('$style callback, throws on $throwOn, cache $cache: Fastify\'s error handler answers', async ({ style, throwOn, cache }) => {
     const verify = throwOn === 'fail' ? refuse : toUser;
     const { app, reached } = await start(verify, throwOn, style);
     const token = amazon.issueToken();
     if (throwOn === 'error') amazon.fault('tokeninfo', { status: 500, times: 1 }); // never cached: a hit is a miss too
-    if (cache === 'hit' && throwOn !== 'error') await inject(app, '/protected', token);
+    if (cache === 'hit') await inject(app, '/protected', token);
     const before = reached();
+    const calls = amazon.calls.tokeninfo;
     const answer = await inject(app, '/custom', token);
+    expect(amazon.calls.tokeninfo - calls).toBe(cache === 'hit' ? 0 : 1); // a hit really was a hit
     expect(answer.statusCode).toBe(500);
     expect(answer.json()).toMatchObject({ handled: true, message: `custom callback throws on ${throwOn}` });
     expect(reached()).toBe(before);

@@ -23,6 +23,8 @@ export interface MisbehavingApp {
   reached: number;
   /** Errors the error handler answered, oldest first. */
   errors: unknown[];
+  /** The outcomes a custom callback was called with, in order ('success', 'fail', 'error'). */
+  seen: string[];
   /** Forgets what was reached and answered so far. */
   reset(): void;
   close(): Promise<void>;
@@ -40,7 +42,7 @@ export async function startExpress(version: 4 | 5, strategy: Strategy & { name: 
   const express = version === 4 ? express4 : express5;
   const passport = new Passport();
   passport.use(strategy);
-  const state = { reached: 0, errors: [] as unknown[] };
+  const state = { reached: 0, errors: [] as unknown[], seen: [] as string[] };
   const app = express();
   app.get('/protected', passport.authenticate(strategy.name, { session: false }) as express5.RequestHandler, (_req, res) => {
     state.reached += 1;
@@ -50,6 +52,7 @@ export async function startExpress(version: 4 | 5, strategy: Strategy & { name: 
     const throwOn = req.params.throwOn as ThrowOn;
     const callback = (err: unknown, user: unknown): void => {
       const outcome = err ? 'error' : user ? 'success' : 'fail';
+      state.seen.push(outcome);
       if (throwOn === 'all' || throwOn === outcome) throw new Error(`custom callback throws on ${outcome}`);
       if (err) { next(err); return; }
       if (user) state.reached += 1;
@@ -68,7 +71,8 @@ export async function startExpress(version: 4 | 5, strategy: Strategy & { name: 
     url: `http://127.0.0.1:${String(port)}`,
     get reached() { return state.reached; },
     errors: state.errors,
-    reset: () => { state.reached = 0; state.errors.length = 0; },
+    seen: state.seen,
+    reset: () => { state.reached = 0; state.errors.length = 0; state.seen.length = 0; },
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => { server.close(() => { resolve(); }); });

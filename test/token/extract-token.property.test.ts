@@ -167,10 +167,10 @@ describe('authenticate() on arbitrary requests', () => {
           expect(actions).toHaveLength(1);
           expect(['success', 'fail', 'error']).toContain(actions[0]?.type);
           expect(strategy.asked.length).toBeLessThanOrEqual(1);
-          for (const token of strategy.asked) expect(allowed(token)).toBe(true);
+          expect(strategy.asked.filter((token) => !allowed(token))).toEqual([]);
           // Without a call to Amazon there is no success, and the error can only be a fail.
-          if (strategy.asked.length === 0) expect(actions[0]?.type).toBe('fail');
-          if (actions[0]?.type === 'success') expect(upstream).toBe('approve');
+          expect(strategy.asked.length > 0 || actions[0]?.type === 'fail').toBe(true);
+          expect(actions[0]?.type !== 'success' || upstream === 'approve').toBe(true);
         },
       ),
       { numRuns: NUM_RUNS },
