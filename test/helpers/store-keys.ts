@@ -21,7 +21,7 @@ export function v2StoreKeyOf(token: string, secret: string, prefix: string): str
   return prefix + createHmac('sha256', secret).update(token).digest('base64url');
 }
 
-/** An entry of version 2, sealed as 0.1 did (`HMAC(secret, key\ncontext\ndata)`). */
+/** An entry of version 2, sealed as version 2 did (`HMAC(secret, key\ncontext\ndata)`). */
 export function v2Entry(key: string, secret: string, context: string, data: string): { v: 2; data: string; mac: string } {
   return { v: 2, data, mac: createHmac('sha256', secret).update(`${key}\n${context}\n${data}`).digest('base64url') };
 }

@@ -131,7 +131,7 @@ describe('a writable store is not a way in', () => {
     expect(suite.amazon.calls.tokeninfo).toBe(calls + 1);
   });
 
-  test('an entry of version 2 (0.1\'s scheme: the secret keys both the store key and the MAC) is a miss: Amazon is asked', async () => {
+  test('an entry of version 2 (the secret itself keys both the store key and the MAC) is a miss: Amazon is asked', async () => {
     const store = mapStore();
     const user = 'amzn1.account.VERSION2';
     const token = suite.amazon.issueToken({ user_id: user, name: 'Two' });
@@ -141,7 +141,7 @@ describe('a writable store is not a way in', () => {
       tokenInfo: { iss: 'https://www.amazon.com', user_id: user, aud: CLIENT, exp: 3600 },
       profile: JSON.stringify({ user_id: user, name: 'Two' }), askedAt: Date.now(),
     });
-    // Where 0.1 wrote it, and where entry version 3 looks: both sealed the 0.1 way.
+    // Where version 2 wrote it, and where version 3 looks: both sealed the version 2 way.
     for (const key of [v2StoreKeyOf(token, SECRET, PREFIX), storeKeyOf(token, SECRET, PREFIX)]) store.map.set(key, v2Entry(key, SECRET, context, data));
     const reader = await start({ store });
     expect((await me(reader, token)).status).toBe(200);

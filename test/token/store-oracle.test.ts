@@ -1,7 +1,7 @@
 /**
  * The store oracle: an attacker who can write to and watch the shared store, and make a sign-out
  * route call `strategy.forget()` with strings of their choosing, sees which keys get deleted. With
- * one HMAC key for store keys and value MACs (the 0.1 scheme), `forget(key + '\n' + context + '\n'
+ * one HMAC key for store keys and value MACs (entry version 2), `forget(key + '\n' + context + '\n'
  * + data)` deleted the key `prefix + MAC`: a MAC for data of the attacker's choosing, so a made-up
  * token signed in as anyone without a call to Amazon. The attack below is run as written against
  * the current code: it must get nowhere.
