@@ -5,6 +5,7 @@ import { LoginWithAmazonError } from '../core/errors.js';
 export type TracedAction =
   | { kind: 'success'; userId: string }
   | { kind: 'fail'; status?: number; code?: string }
+  | { kind: 'redirect' }
   | { kind: 'error'; error: Error };
 
 /** The `authenticate` trace of one request. */
@@ -27,6 +28,9 @@ function describe(context: AuthenticateContext, action: TracedAction): void {
     case 'fail':
       context.status = action.status ?? 401;
       if (action.code !== undefined) context.code = action.code;
+      return;
+    case 'redirect':
+      context.status = 302;
       return;
     case 'error': {
       const { error } = action;

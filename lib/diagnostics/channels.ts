@@ -16,18 +16,22 @@ export interface ValidationNote {
   cache?: CacheAnswer;
 }
 
-/** The one Passport action an authentication ended in. */
-export type AuthenticateOutcome = 'success' | 'fail' | 'error';
+/**
+ * The one Passport action an authentication ended in: `redirect` is the code grant's first leg
+ * (the redirect to Amazon's sign-in page); the other outcomes can end either leg, or a token check.
+ */
+export type AuthenticateOutcome = 'success' | 'fail' | 'error' | 'redirect';
 
 /**
  * The context object of an `authenticate` trace. Filled in as the authentication goes: `strategy`
- * at `start`; `outcome`, `status` and the rest before `asyncStart`. Never holds a token.
+ * at `start`; `outcome`, `status` and the rest before `asyncStart`. Never holds a token, a code, a
+ * `state`, a PKCE verifier or a client secret.
  */
 export interface AuthenticateContext {
-  /** The strategy's name (`'amazon-token'` unless configured otherwise). */
+  /** The strategy's name (`'amazon-token'`, `'amazon'` for the code grant, unless configured otherwise). */
   strategy: string;
   outcome?: AuthenticateOutcome;
-  /** The HTTP status the outcome implies: 200, 400, 401, 403, 502, 504 (500 for an app error). */
+  /** The HTTP status the outcome implies: 200, 302 (redirect), 400, 401, 403, 502, 504 (500 for an app error). */
   status?: number;
   /** The `LoginWithAmazonError` code, when the outcome came from one. */
   code?: string;

@@ -59,7 +59,7 @@ function authenticateAttributes(message: AuthenticateContext): Attributes {
   return attributes;
 }
 
-/** `error.type` of an outcome other than success: the library's code, else the error's name (an app error), else the HTTP status. */
+/** `error.type` of a `fail` or an `error`: the library's code, else the error's name (an app error), else the HTTP status. */
 function errorType(message: AuthenticateContext): string {
   return message.code ?? message.error?.name ?? String(message.status);
 }
@@ -69,7 +69,7 @@ function endAuthenticate(open: Open, message: AuthenticateContext, recordUserId:
   const attributes = authenticateAttributes(message);
   span.setAttributes(attributes);
   if (message.status !== undefined) span.setAttribute('http.response.status_code', message.status);
-  if (message.outcome !== 'success') span.setAttribute('error.type', errorType(message));
+  if (message.outcome === 'fail' || message.outcome === 'error') span.setAttribute('error.type', errorType(message));
   if (recordUserId && message.userId !== undefined) span.setAttribute('enduser.id', message.userId);
   if (message.outcome === 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: errorType(message) });
   span.end();
@@ -147,7 +147,8 @@ export function instrumentLoginWithAmazon(options: LoginWithAmazonInstrumentatio
   };
   const upstreamHandlers = {
     start: (message: UpstreamContext) => {
-      const span = tracer.startSpan('GET', { kind: SpanKind.CLIENT, attributes: upstreamAttributes(message) }, current.getStore() ?? context.active());
+      // Named by the method, as the HTTP semantic conventions name client spans: GET, or POST for the token endpoint.
+      const span = tracer.startSpan(message.method, { kind: SpanKind.CLIENT, attributes: upstreamAttributes(message) }, current.getStore() ?? context.active());
       attempts.set(message, { span, startedAt: performance.now() });
     },
     end: () => undefined,

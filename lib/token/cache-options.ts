@@ -28,8 +28,9 @@ export interface CacheOptions {
   /** A shared store (Keyv-compatible) behind the in-memory cache. Requires `secret`. Default: none. */
   store?: CacheStore;
   /**
-   * Key of the HMAC that names and signs store entries: a string of at least 32 characters, or an
-   * array of them for rotation (the first signs, all verify). Required with `store`.
+   * Secret that names and signs store entries (two keys derived with HKDF-SHA256: one for the store
+   * key, one for the value MAC): a string of at least 32 characters, or an array of them for
+   * rotation (the first signs, all verify). Required with `store`.
    */
   secret?: string | readonly string[];
   /** Milliseconds a store read or write may take before it counts as a miss. Default `100`. */

@@ -5,7 +5,7 @@ import { CachingValidator } from './cache.js';
 import { challenge } from '../core/challenge.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
-import { extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
+import { checkToken, extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
 import {
   resolveOptions,
   type LoginWithAmazonStrategyOptions,
@@ -71,11 +71,19 @@ export class LoginWithAmazonStrategy extends Strategy {
   }
 
   /**
-   * Forgets a token's cached approval, in memory and in the shared store (when it can delete):
-   * call it on sign-out or when you learn that a token was revoked.
+   * Forgets a token's cached approval in this process's memory and in the shared store (when it
+   * can delete): call it on sign-out or when you learn that a token was revoked. Other processes
+   * sharing the store may still serve it from their memory, for at most `cache.ttl`.
+   *
+   * The argument is checked as a token from a request is: a non-string is a `TypeError`; a string
+   * that is not a well-formed token (empty, too long, a character outside the bearer syntax) was
+   * never cached, and forgetting it does nothing (no store call).
    */
   async forget(token: string): Promise<void> {
-    await this.validator.forget?.(token);
+    if (typeof token !== 'string') throw new TypeError('"token" must be a string');
+    const checked = checkToken(token);
+    if ('problem' in checked) return;
+    await this.validator.forget?.(checked.token);
   }
 
   /** Releases what the strategy holds on to (the shared store's `error` listener). */

@@ -1,7 +1,8 @@
 import { Strategy } from 'passport-strategy';
 import { AmazonClient } from '../amazon/client.js';
-import { asError, LoginWithAmazonError } from '../core/errors.js';
+import { asError, LoginWithAmazonError, type LoginWithAmazonErrorCode } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
+import { traceLeg } from '../passport/traced-leg.js';
 import {
   resolveOAuth2Options, scopeOption,
   type LoginWithAmazonOAuth2Options, type LoginWithAmazonOAuth2OptionsWithBoolean, type LoginWithAmazonOAuth2OptionsWithRequest,
@@ -40,9 +41,10 @@ export const CALLBACK_MESSAGES = {
 const NO_SESSION = 'LoginWithAmazonOAuth2Strategy keeps its state in req.session: add a session middleware ' +
   '(express-session, koa-session, @fastify/secure-session, cookie-session) before passport, or pass a "store" option';
 
+/** The one Passport action a leg ends in; the trace reads only `userId`, `status`, `code` and `error` of it. */
 type Action =
-  | { kind: 'success'; user: unknown; info: unknown }
-  | { kind: 'fail'; message: string; status: number }
+  | { kind: 'success'; user: unknown; info: unknown; userId: string }
+  | { kind: 'fail'; message: string; status: number; code?: LoginWithAmazonErrorCode }
   | { kind: 'redirect'; url: string }
   | { kind: 'error'; error: Error };
 
@@ -91,16 +93,22 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     return this.tokens.refresh(refreshToken);
   }
 
-  /** The redirect leg, or the callback leg when Amazon's answer (`code`, `error` or `state`) is in the query. */
+  /**
+   * The redirect leg, or the callback leg when Amazon's answer (`code`, `error` or `state`) is in
+   * the query; either is one trace on the `authenticate` channel (the redirect leg's outcome is `redirect`).
+   */
   override authenticate(req: any, options: LoginWithAmazonAuthenticateOptions = {}): void {
     // One promise per request, settled once: exactly one Passport action, always after an await.
-    const settle = (action: Action): void => {
-      deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false });
-    };
     const query = queryOf(req);
-    const leg = query.code !== undefined || query.error !== undefined || query.state !== undefined
-      ? this.callback(req, query) : this.redirectToAmazon(req, options);
-    leg.then(settle, (err: unknown) => { settle({ kind: 'error', error: asError(err, 'authentication failed with a non-Error value') }); });
+    traceLeg<Action>({
+      strategy: this.name,
+      run: () => (query.code !== undefined || query.error !== undefined || query.state !== undefined
+        ? this.callback(req, query) : this.redirectToAmazon(req, options)),
+      failed: (err) => ({ kind: 'error', error: asError(err, 'authentication failed with a non-Error value') }),
+      settle: (action) => {
+        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false });
+      },
+    });
   }
 
   private async redirectToAmazon(req: unknown, options: LoginWithAmazonAuthenticateOptions): Promise<Action> {
@@ -132,7 +140,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     try {
       tokens = await this.tokens.exchange(query.code, record.verifier, record.redirectURI);
     } catch (err) {
-      if (err instanceof LoginWithAmazonError && err.code === 'LWA_INVALID_GRANT') return { kind: 'fail', message: CALLBACK_MESSAGES.invalidGrant, status: 401 };
+      if (err instanceof LoginWithAmazonError && err.code === 'LWA_INVALID_GRANT') return { kind: 'fail', message: CALLBACK_MESSAGES.invalidGrant, status: 401, code: err.code };
       throw err;
     }
     try {
@@ -142,7 +150,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
       return await this.runVerify(req, tokens, profile, { token: grant, ...('appState' in record ? { state: record.appState } : {}) });
     } catch (err) {
       if (!(err instanceof LoginWithAmazonError) || !err.isRejection) throw err;
-      return { kind: 'fail', message: err.message, status: err.status };
+      return { kind: 'fail', message: err.message, status: err.status, code: err.code };
     }
   }
 
@@ -160,17 +168,17 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
       const { accessToken, refreshToken } = tokens;
       runVerify(
         bindVerify(this.verify, this.config.passReqToCallback, this, { req, accessToken, refreshToken, profile }),
-        (outcome: VerifyOutcome) => { resolve(this.fromVerify(outcome, ours)); },
+        (outcome: VerifyOutcome) => { resolve(this.fromVerify(outcome, ours, profile.id)); },
       );
     });
   }
 
-  private fromVerify(outcome: VerifyOutcome, ours: LoginWithAmazonOAuth2Info): Action {
+  private fromVerify(outcome: VerifyOutcome, ours: LoginWithAmazonOAuth2Info, userId: string): Action {
     switch (outcome.kind) {
       case 'success': {
         const own = outcome.info;
         const info = own === undefined ? ours : typeof own === 'object' && own !== null ? { ...ours, ...own } : own;
-        return { kind: 'success', user: outcome.user, info };
+        return { kind: 'success', user: outcome.user, info, userId };
       }
       case 'reject':
         return { kind: 'fail', message: messageOf(outcome.info) ?? 'sign-in refused', status: 401 };

@@ -37,6 +37,8 @@ export interface CodeGrantAppOptions {
   noSession?: boolean;
   /** After sign-in, redirect to `/me` instead of answering the callback with JSON. */
   successRedirect?: boolean;
+  /** Passport's `Passport` class from another version (e.g. `passport-oldest`); default: the installed passport. */
+  Passport?: typeof Passport;
 }
 
 export const toUser: VerifyFunction = (_a, _r, profile, done) => done(null, { id: profile.id, name: profile.displayName });
@@ -56,7 +58,7 @@ export async function startCodeGrantApp(amazon: FakeAmazon, o: CodeGrantAppOptio
   amazon.allowRedirectURI(callbackURL);
   amazon.allowRedirectURI(`${url}/auth/amazon/custom`);
   const strategy = new LoginWithAmazonOAuth2Strategy({ ...codeGrantOptions(amazon, callbackURL), ...o.options }, o.verify ?? toUser);
-  const passport = new Passport();
+  const passport = new (o.Passport ?? Passport)();
   passport.use(strategy);
   passport.serializeUser((user, done) => { done(null, user); });
   passport.deserializeUser((user: Express.User, done) => { done(null, user); });

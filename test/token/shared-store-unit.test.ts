@@ -9,6 +9,7 @@ import type { CacheStore } from '../../lib/token/cache-options.js';
 import { toProfile, tokenInfoProfile } from '../../lib/amazon/profile.js';
 import { SharedStore, type StoreBinding } from '../../lib/token/shared-store.js';
 import type { Validation } from '../../lib/amazon/validation.js';
+import { derivedKey, MAC_KEY_INFO, storeKeyOf } from '../helpers/store-keys.js';
 
 const SECRET = 'unit-test-secret-0123456789abcdef0123';
 const TOKEN = `Atza|${'u'.repeat(100)}`;
@@ -45,11 +46,11 @@ async function roundTrip(validation: Validation, reader: (store: CacheStore) => 
 }
 
 describe('SharedStore', () => {
-  test('writes under prefix + HMAC-SHA256(first secret, token) and reads it back', async () => {
+  test('writes under prefix + HMAC-SHA256(first secret\'s store key, token) and reads it back', async () => {
     const store = mapStore();
     open(store).write(TOKEN, approval(), 1000);
     await new Promise((resolve) => setImmediate(resolve));
-    expect([...store.map.keys()]).toEqual([`p:${createHmac('sha256', SECRET).update(TOKEN).digest('base64url')}`]);
+    expect([...store.map.keys()]).toEqual([storeKeyOf(TOKEN, SECRET, 'p:')]);
     expect((await open(store).read(TOKEN))?.profile.id).toBe('amzn1.account.U');
   });
 
@@ -103,7 +104,22 @@ describe('SharedStore', () => {
     const store = mapStore();
     const OLD = 'old-unit-secret-0123456789abcdef0123';
     await new SharedStore({ store, secrets: [SECRET, OLD], prefix: 'p:', timeout: 100, ttl: 1000 }, BINDING).forget(TOKEN);
-    expect(store.deleted.sort()).toEqual([SECRET, OLD].map((s) => `p:${createHmac('sha256', s).update(TOKEN).digest('base64url')}`).sort());
+    expect(store.deleted.sort()).toEqual([SECRET, OLD].map((s) => storeKeyOf(TOKEN, s, 'p:')).sort());
     await expect(open({ get: () => undefined, set: () => true }).forget(TOKEN)).resolves.toBeUndefined();
+  });
+
+  test('the store key and the value MAC have keys of their own: the key forget() deletes for a MAC input is not the MAC', async () => {
+    const store = mapStore();
+    const shared = open(store);
+    shared.write(TOKEN, approval(), 60_000);
+    await new Promise((resolve) => setImmediate(resolve));
+    const [[key, value]] = [...store.map] as [[string, { v: number; data: string; mac: string }]];
+    const context = JSON.stringify([[...BINDING.clientIDs].sort(), [...BINDING.appIDs].sort(), BINDING.tokenInfoURL, BINDING.profileURL]);
+    const input = `${key}\n${context}\n${value.data}`;
+    expect(value.v).toBe(3);
+    expect(value.mac).toBe(createHmac('sha256', derivedKey(SECRET, MAC_KEY_INFO)).update(input).digest('base64url'));
+    await shared.forget(input); // SharedStore itself hashes any string: the strategy checks it first
+    expect(store.deleted).toHaveLength(1);
+    expect(store.deleted[0]?.slice('p:'.length)).not.toBe(value.mac);
   });
 });

@@ -12,6 +12,7 @@ import { createFakeAmazon } from '../../lib/testing/index.js';
 import { fakeAmazonSuite } from '../helpers/fake-amazon-suite.js';
 import { startApp, type TestApp } from '../helpers/express-app.js';
 import { expectNoSecret } from '../helpers/leak.js';
+import { storeKeyOf, v2Entry, v2StoreKeyOf } from '../helpers/store-keys.js';
 
 const CLIENT = 'amzn1.application-oa2-client.store';
 const SECRET = 'store-test-secret-0123456789abcdef';
@@ -33,7 +34,7 @@ function me(app: TestApp, token: string): Promise<Response> {
   return fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
 }
 
-const hmacKey = (token: string, secret = SECRET, prefix = PREFIX): string => prefix + createHmac('sha256', secret).update(token).digest('base64url');
+const hmacKey = (token: string, secret = SECRET, prefix = PREFIX): string => storeKeyOf(token, secret, prefix);
 
 /** A store over a Map that ignores the TTL (it passes the duck type) and records every call. */
 function mapStore(): CacheStore & { map: Map<string, unknown>; sets: { key: string; value: unknown; ttl: number | undefined }[]; gets: string[]; deletes: string[] } {
@@ -68,7 +69,7 @@ describe('sharing approvals', () => {
     expect(suite.amazon.calls).toMatchObject({ tokeninfo: 1, profile: 1, token: 0 });
   });
 
-  test('keys are prefix + HMAC-SHA256(secret, token); neither the token nor the secret is in the store', async () => {
+  test('keys are prefix + HMAC-SHA256(HKDF(secret, store-key label), token); neither the token nor the secret is in the store', async () => {
     const store = mapStore();
     const app = await start({ store, prefix: 'myapp:' });
     const token = suite.amazon.issueToken({}, { expiresIn: 30 });
@@ -128,6 +129,24 @@ describe('a writable store is not a way in', () => {
     const calls = suite.amazon.calls.tokeninfo;
     expect((await me(reader, token)).status).toBe(200);
     expect(suite.amazon.calls.tokeninfo).toBe(calls + 1);
+  });
+
+  test('an entry of version 2 (the secret itself keys both the store key and the MAC) is a miss: Amazon is asked', async () => {
+    const store = mapStore();
+    const user = 'amzn1.account.VERSION2';
+    const token = suite.amazon.issueToken({ user_id: user, name: 'Two' });
+    const { tokenInfoURL, profileURL } = suite.amazon.endpoints;
+    const context = JSON.stringify([[CLIENT], [], tokenInfoURL, profileURL]);
+    const data = JSON.stringify({
+      tokenInfo: { iss: 'https://www.amazon.com', user_id: user, aud: CLIENT, exp: 3600 },
+      profile: JSON.stringify({ user_id: user, name: 'Two' }), askedAt: Date.now(),
+    });
+    // Where version 2 wrote it, and where version 3 looks: both sealed the version 2 way.
+    for (const key of [v2StoreKeyOf(token, SECRET, PREFIX), storeKeyOf(token, SECRET, PREFIX)]) store.map.set(key, v2Entry(key, SECRET, context, data));
+    const reader = await start({ store });
+    expect((await me(reader, token)).status).toBe(200);
+    expect(suite.amazon.calls).toMatchObject({ tokeninfo: 1, profile: 1 });
+    expect(store.sets.map(({ value }) => (value as { v: number }).v)).toEqual([3]);
   });
 
   test('an entry written for another audience is a miss, and the token is then refused for it', async () => {
@@ -267,6 +286,67 @@ describe('strategy.forget(token) with a store', () => {
     expect(store.deletes.sort()).toEqual([hmacKey(token), hmacKey(token, OLD)].sort());
     expect((await me(await start({ store }), token)).status).toBe(401);
     expect((await me(app, token)).status).toBe(401);
+  });
+
+  test.each<[string, (token: string) => string]>([
+    ['with a newline', (t) => `${t}\nx`],
+    ['empty', () => ''],
+    ['over 2048 bytes', (t) => t + 'A'.repeat(2048)],
+    ['with a space', (t) => `${t} x`],
+    ['a JSON text', (t) => JSON.stringify({ token: t })],
+    ['with a bad percent escape', (t) => `${t}%zz`],
+  ])('a string that is not a well-formed token (%s) forgets nothing and makes no store call', async (_name, make) => {
+    const store = mapStore();
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
+    const app = await startApp(strategy);
+    apps.push(app);
+    const token = suite.amazon.issueToken();
+    expect((await me(app, token)).status).toBe(200);
+    const calls = { gets: store.gets.length, sets: store.sets.length };
+    await expect(strategy.forget(make(token))).resolves.toBeUndefined();
+    expect(store.deletes).toEqual([]);
+    expect({ gets: store.gets.length, sets: store.sets.length }).toEqual(calls);
+    expect((await me(app, token)).status).toBe(200); // still in memory: nothing was forgotten
+    expect(suite.amazon.calls.tokeninfo).toBe(1);
+  });
+
+  test.each<[string, unknown]>([
+    ['undefined', undefined], ['null', null], ['a number', 42], ['an object', { toString: () => 'Atza|x' }],
+    ['an array', ['Atza|x']], ['a Buffer', Buffer.from('Atza|x')],
+  ])('a non-string (%s) is a TypeError, with no store call', async (_name, value) => {
+    const store = mapStore();
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
+    await expect(strategy.forget(value as string)).rejects.toThrow(new TypeError('"token" must be a string'));
+    expect([store.gets, store.sets, store.deletes]).toEqual([[], [], []]);
+    strategy.close();
+  });
+
+  test('a percent-encoded token (Atza%7C…) is forgotten as the decoded token, as a request\'s would be', async () => {
+    const store = mapStore();
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
+    const token = suite.amazon.issueToken();
+    await strategy.forget(encodeURIComponent(token));
+    expect(store.deletes).toEqual([hmacKey(token)]);
+    strategy.close();
+  });
+
+  test('forget() reaches this process and the store; another process keeps its in-memory approval for at most ttl', async () => {
+    const store = mapStore();
+    const ttl = 800;
+    const here = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: SECRET, ttl } }, passThrough);
+    const hereApp = await startApp(here);
+    apps.push(hereApp);
+    const elsewhere = await start({ store, ttl });
+    const token = suite.amazon.issueToken();
+    expect((await me(hereApp, token)).status).toBe(200);
+    expect((await me(elsewhere, token)).status).toBe(200); // from the store, now in its memory
+    suite.amazon.revoke(token);
+    await here.forget(token);
+    expect(store.map.size).toBe(0);
+    expect((await me(hereApp, token)).status).toBe(401);
+    expect((await me(elsewhere, token)).status).toBe(200); // what forget() does not reach
+    await sleep(ttl);
+    expect((await me(elsewhere, token)).status).toBe(401);
   });
 
   test('a store without delete still forgets in memory', async () => {
