@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { AMAZON_ISSUER } from '../amazon/tokeninfo.js';
 
 /** The issuer every genuine tokeninfo answer names. */
-export const FAKE_ISSUER = AMAZON_ISSUER;
+export const FAKE_ISSUER = 'https://www.amazon.com';
 
 /** The customer a fake token belongs to; `user_id` is generated when omitted. */
 export interface FakeProfile {

@@ -50,7 +50,7 @@ afterAll(async () => {
 const passThrough: VerifyFunction = (_a, _r, profile, done) => { done(null, { id: profile.id, name: profile.displayName }); };
 
 describe('agent: egress through a forward proxy (hpagent)', () => {
-  test('tokeninfo and profile both go through the proxy; the token is never in what the proxy reads', async () => {
+  test('tokeninfo and profile both go through the proxy; the token is never in CONNECT, and in the tunnel only in the x-amz-access-token header', async () => {
     const proxy = createProxy(createServer());
     // hpagent tunnels with CONNECT (for http: and https: targets alike): the proxy reads the CONNECT
     // request; what follows is the upstream HTTP, here plain text (Amazon's is TLS), tapped to count the calls.
@@ -78,22 +78,40 @@ describe('agent: egress through a forward proxy (hpagent)', () => {
       expect(connect.startsWith(`CONNECT ${host} `)).toBe(true);
       expect(connect).not.toContain(token);
     }
-    const requestLines = tunnelled.join('').split('\r\n').filter((line) => line.startsWith('GET '));
+    const lines = tunnelled.join('').split('\r\n');
+    const requestLines = lines.filter((line) => line.startsWith('GET '));
     expect(requestLines.sort()).toEqual(['GET /auth/o2/tokeninfo HTTP/1.1', 'GET /user/profile HTTP/1.1']);
+    // The tunnel here is plain HTTP (Amazon's is TLS: the proxy then reads ciphertext only); even so
+    // the token is in no request line, no URL, no other header: only in x-amz-access-token, once a call.
+    expect(lines.filter((line) => line.includes(token))).toEqual([`x-amz-access-token: ${token}`, `x-amz-access-token: ${token}`]);
     agent.http.destroy();
   });
 
-  test('without the option, the proxy sees nothing', async () => {
+  test('without the option no proxy is used, not even the one HTTP_PROXY and HTTPS_PROXY name', async () => {
     const proxy = createProxy(createServer());
     let requests = 0;
     proxy.on('request', () => { requests += 1; });
     proxy.on('connect', () => { requests += 1; });
-    await listen(proxy);
-    const app = await startApp(new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints, cache: false }, passThrough));
-    apps.push(app);
-    const answer = await fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${amazon.issueToken()}` } });
-    expect(answer.status).toBe(200);
-    expect(requests).toBe(0);
+    const proxyURL = await listen(proxy);
+    const saved = { HTTP_PROXY: process.env.HTTP_PROXY, HTTPS_PROXY: process.env.HTTPS_PROXY, NO_PROXY: process.env.NO_PROXY };
+    Object.assign(process.env, { HTTP_PROXY: proxyURL, HTTPS_PROXY: proxyURL, NO_PROXY: '' });
+    try {
+      const app = await startApp(new LoginWithAmazonStrategy({ clientID: CLIENT, ...amazon.endpoints, cache: false }, passThrough));
+      apps.push(app);
+      const before = amazon.calls;
+      const answer = await fetch(`${app.url}/api/me`, { headers: { authorization: `Bearer ${amazon.issueToken()}` } });
+      expect(answer.status).toBe(200);
+      expect(amazon.calls.tokeninfo - before.tokeninfo).toBe(1); // Amazon was asked, directly
+      expect(requests).toBe(0);
+      // The count works: a request sent to the proxy is counted.
+      await fetch(`${proxyURL}/`).catch(() => undefined);
+      expect(requests).toBe(1);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) Reflect.deleteProperty(process.env, name);
+        else process.env[name] = value;
+      }
+    }
   });
 });
 
