@@ -353,6 +353,17 @@ describe('strategy.forget(token) with a store', () => {
     const full = mapStore();
     const store: CacheStore = { get: (key) => full.get(key), set: (key, value, ttl) => full.set(key, value, ttl) };
     const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, cache: { store, secret: SECRET } }, passThrough);
-    await expect(strategy.forget(suite.amazon.issueToken())).resolves.toBeUndefined();
+    const app = await startApp(strategy);
+    apps.push(app);
+    const token = suite.amazon.issueToken();
+    expect((await me(app, token)).status).toBe(200); // approved: now in memory and in the store
+    const calls = suite.amazon.calls.tokeninfo;
+    expect((await me(app, token)).status).toBe(200); // a memory hit
+    expect(suite.amazon.calls.tokeninfo).toBe(calls);
+    suite.amazon.revoke(token);
+    full.map.clear(); // the store can no longer answer for it either
+    await expect(strategy.forget(token)).resolves.toBeUndefined();
+    expect((await me(app, token)).status).toBe(401); // forgotten in memory: Amazon was asked again
+    expect(suite.amazon.calls.tokeninfo).toBe(calls + 1);
   });
 });
