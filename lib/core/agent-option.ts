@@ -4,8 +4,8 @@ import { assertKnownKeys, optionsObject } from './option-checks.js';
 
 /** The `agent` option: Node agents for `http:` and `https:` endpoints (a proxy agent, say). */
 export interface AgentOptions {
-  http?: http.Agent;
-  https?: https.Agent;
+  http?: http.Agent | undefined;
+  https?: https.Agent | undefined;
 }
 
 const AGENT_KEYS = ['http', 'https'] as const;

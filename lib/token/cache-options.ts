@@ -18,25 +18,25 @@ export interface CacheStore {
 /** The `cache` option: `false`, `true` (the defaults), or settings for the token cache (on by default). */
 export interface CacheOptions {
   /** Milliseconds an approval is reused, counted from when Amazon approved it; never longer than the token has left. Default `60_000`. */
-  ttl?: number;
+  ttl?: number | undefined;
   /** Most approvals kept in memory (least recently used are dropped first). Default `10_000`. */
-  max?: number;
+  max?: number | undefined;
   /** Milliseconds an `invalid_token` answer is remembered in memory; `0` turns it off. Default `0`. */
-  negativeTtl?: number;
+  negativeTtl?: number | undefined;
   /** Most remembered rejections, kept apart from the approvals so that they never evict one. Default `10_000`. */
-  negativeMax?: number;
+  negativeMax?: number | undefined;
   /** A shared store (Keyv-compatible) behind the in-memory cache. Requires `secret`. Default: none. */
-  store?: CacheStore;
+  store?: CacheStore | undefined;
   /**
    * Secret that names and signs store entries (two keys derived with HKDF-SHA256: one for the store
    * key, one for the value MAC): a string of at least 32 characters, or an array of them for
    * rotation (the first signs, all verify). Required with `store`.
    */
-  secret?: string | readonly string[];
+  secret?: string | readonly string[] | undefined;
   /** Milliseconds a store read or write may take before it counts as a miss. Default `100`. */
-  storeTimeout?: number;
+  storeTimeout?: number | undefined;
   /** Prefix of the keys written to `store`. Default `'passport-login-with-amazon:'`. */
-  prefix?: string;
+  prefix?: string | undefined;
 }
 
 /** The cache settings a strategy runs on. */

@@ -19,55 +19,55 @@ export interface LoginWithAmazonBaseOptions {
   /** Accepted audiences (tokeninfo `aud`): web, iOS and Android apps have different client ids. Required. */
   clientID: string | readonly string[];
   /** Also accept a token whose tokeninfo `app_id` is one of these (same app, other platform). Default: none. */
-  appID?: string | readonly string[];
+  appID?: string | readonly string[] | undefined;
   /** Amazon region whose endpoints are used. Default `'NA'`. */
-  region?: Region;
+  region?: Region | undefined;
   /** Full tokeninfo URL; `https:` unless the host is loopback. Default: from `region`. */
-  tokenInfoURL?: string;
+  tokenInfoURL?: string | undefined;
   /** Full profile URL; `https:` unless the host is loopback. Default: from `region`. */
-  profileURL?: string;
+  profileURL?: string | undefined;
   /**
    * Where a token may come from. Default `['header', 'amz-header', 'body']`: a token in the query
    * (RFC 6750 §2.3: SHOULD NOT) lands in access logs, so `'query'` is opt-in. Ignored with `tokenFromRequest`.
    */
-  tokenSources?: readonly TokenSource[];
+  tokenSources?: readonly TokenSource[] | undefined;
   /** Body and query field holding the access token. Default `'access_token'`. */
-  accessTokenField?: string;
+  accessTokenField?: string | undefined;
   /** Body and query field holding the refresh token passed to verify (read only from enabled sources). Default `'refresh_token'`. */
-  refreshTokenField?: string;
+  refreshTokenField?: string | undefined;
   /** Custom extractor; replaces `tokenSources` (verify then gets no refresh token). Return `undefined` when the request has no token. */
-  tokenFromRequest?: (req: any) => string | undefined | null;
+  tokenFromRequest?: ((req: any) => string | undefined | null) | undefined;
   /** Milliseconds allowed for each upstream request. Default `5000`. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries on network errors, timeouts and 5xx (never on 4xx). Default `1`. */
-  retries?: number;
+  retries?: number | undefined;
   /** Realm of the `WWW-Authenticate` challenge (printable ASCII). Default `'Users'`. */
-  realm?: string;
+  realm?: string | undefined;
   /** Strategy name for `passport.authenticate(name)`. Default `'amazon-token'`. */
-  name?: string;
+  name?: string | undefined;
   /**
    * The token cache: `false` turns it off, `true` or an object turns it on (the default: `ttl` 60 s,
    * `max` 10,000). A revoked token stays accepted until its entry expires (at most `ttl`).
    */
-  cache?: boolean | CacheOptions;
+  cache?: boolean | CacheOptions | undefined;
   /**
    * `false`: ask tokeninfo alone, not the profile endpoint (half the upstream calls). verify then
    * gets `{ provider, id, displayName: '', _raw, _json }` with tokeninfo's body, no name or email;
    * the audience, issuer and expiry checks are unchanged. Default `true`.
    */
-  profile?: boolean;
+  profile?: boolean | undefined;
   /**
    * Node agents for the calls to Amazon, such as `hpagent`'s proxy agents: `https` for `https:`
    * endpoints (Amazon's), `http` for loopback `http:` ones. Default: keep-alive agents bounded to
    * `MAX_SOCKETS` sockets per host and `MAX_FREE_SOCKETS` idle ones.
    */
-  agent?: AgentOptions;
+  agent?: AgentOptions | undefined;
 }
 
 /** Options when verify does not receive the request. */
 export interface LoginWithAmazonStrategyOptions extends LoginWithAmazonBaseOptions {
   /** When true, verify gets `req` as its first argument. Default `false`. */
-  passReqToCallback?: false;
+  passReqToCallback?: false | undefined;
 }
 
 /** Options when verify receives the request first. */
@@ -75,10 +75,13 @@ export interface LoginWithAmazonStrategyOptionsWithRequest extends LoginWithAmaz
   passReqToCallback: true;
 }
 
-/** Options whose `passReqToCallback` is only known at run time as a `boolean`. */
-export interface LoginWithAmazonStrategyOptionsWithBoolean extends LoginWithAmazonBaseOptions {
-  passReqToCallback: boolean;
-}
+/**
+ * Options whose `passReqToCallback` is only known at run time as a `boolean`. An intersection, not
+ * an interface: TypeScript 7 reports a failed constructor call against the last overload, this
+ * one, and lists an intersection's missing properties in the base's order, so a missing
+ * `clientID` is named before `passReqToCallback`.
+ */
+export type LoginWithAmazonStrategyOptionsWithBoolean = LoginWithAmazonBaseOptions & { passReqToCallback: boolean };
 
 /** The defaults, one documented place. */
 export const DEFAULTS = {

@@ -26,41 +26,40 @@ export interface LoginWithAmazonOAuth2BaseOptions {
   /** Absolute URL of your callback route, registered with Amazon; `https:` unless loopback. Required. */
   callbackURL: string;
   /** Scopes asked for. Default `['profile']`. */
-  scope?: readonly Scope[];
+  scope?: readonly Scope[] | undefined;
   /** Amazon region of the authorization page and the API hosts. Default `'NA'`. */
-  region?: Region;
+  region?: Region | undefined;
   /** Full authorization page URL. Default: from `region`. */
-  authorizationURL?: string;
+  authorizationURL?: string | undefined;
   /** Full token endpoint URL. Default: from `region`. */
-  tokenURL?: string;
+  tokenURL?: string | undefined;
   /** Full profile URL. Default: from `region`. */
-  profileURL?: string;
+  profileURL?: string | undefined;
   /** How the client authenticates to the token endpoint: in the POST body, or HTTP Basic. Default `'body'`. */
-  clientAuthentication?: 'body' | 'basic';
+  clientAuthentication?: 'body' | 'basic' | undefined;
   /** Where pending authorization requests wait. Default: `req.session` under `SESSION_KEY`. */
-  store?: StateStore;
+  store?: StateStore | undefined;
   /** Milliseconds a pending authorization request stays valid. Default `600000` (10 minutes). */
-  stateTTL?: number;
+  stateTTL?: number | undefined;
   /** Milliseconds allowed for each upstream request. Default `5000`. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries of the profile call on network errors and 5xx (the token request is never retried). Default `1`. */
-  retries?: number;
+  retries?: number | undefined;
   /** Strategy name for `passport.authenticate(name)`. Default `'amazon'`. */
-  name?: string;
+  name?: string | undefined;
   /** Node agents for the calls to Amazon (see `LoginWithAmazonStrategy`). */
-  agent?: AgentOptions;
+  agent?: AgentOptions | undefined;
 }
 
 export interface LoginWithAmazonOAuth2Options extends LoginWithAmazonOAuth2BaseOptions {
   /** When true, verify gets `req` as its first argument. Default `false`. */
-  passReqToCallback?: false;
+  passReqToCallback?: false | undefined;
 }
 export interface LoginWithAmazonOAuth2OptionsWithRequest extends LoginWithAmazonOAuth2BaseOptions {
   passReqToCallback: true;
 }
-export interface LoginWithAmazonOAuth2OptionsWithBoolean extends LoginWithAmazonOAuth2BaseOptions {
-  passReqToCallback: boolean;
-}
+/** An intersection, not an interface, for the compiler's messages (see `LoginWithAmazonStrategyOptionsWithBoolean`). */
+export type LoginWithAmazonOAuth2OptionsWithBoolean = LoginWithAmazonOAuth2BaseOptions & { passReqToCallback: boolean };
 
 /** The code grant's defaults, one documented place. */
 export const OAUTH2_DEFAULTS = {
