@@ -101,6 +101,10 @@ const OPTION_KEYS = [
   'clientAuthentication', 'store', 'stateTTL', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback',
 ] as const;
 
+/** The answer to `state: true` (a passport-amazon / passport-oauth2 habit) or `state: false`. */
+export const STATE_OPTION_MESSAGE = '"state" is not an option: LoginWithAmazonOAuth2Strategy always uses state, with PKCE, ' +
+  'and it cannot be turned off; remove "state" (to keep pending sign-ins elsewhere than in the session, pass "store")';
+
 /** A list of known scopes, distinct and non-empty. */
 export function scopeOption(value: unknown, option: string): readonly Scope[] {
   const valid = Array.isArray(value) && value.length > 0 && new Set(value).size === value.length &&
@@ -134,6 +138,7 @@ function storeOption(value: unknown): StateStore | undefined {
 /** Validates every option and applies the defaults; throws a `TypeError` naming the bad option, never quoting a value. */
 export function resolveOAuth2Options(options: unknown): ResolvedOAuth2Options {
   const o = optionsObject(options, 'options');
+  if (Object.hasOwn(o, 'state')) throw new TypeError(STATE_OPTION_MESSAGE);
   assertKnownKeys(o, OPTION_KEYS);
   const region = o.region ?? 'NA';
   if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {
