@@ -40,8 +40,8 @@ export interface LoginWithAmazonAuthenticateOptions {
 
 /** The fixed messages of `fail()`, in the order of the README's callback table. */
 export const CALLBACK_MESSAGES = {
-  accessDenied: 'access denied',
   badState: 'unable to verify authorization request state',
+  accessDenied: 'access denied',
   noCode: 'authorization code missing',
   invalidGrant: 'authorization code rejected: sign in again',
 } as const;

@@ -82,7 +82,7 @@ export async function startFastify(amazon: FakeAmazon, o: FrameworkOptions = {})
   fastify.addHook('onRequest', fastifyReplyHook);
   if (sessions) await fastify.register(secureSession, { key: Buffer.alloc(32, 'fastify-test-key'), cookie: { path: '/', httpOnly: true } });
   // @fastify/passport registers @fastify/flash, which insists on a `session` decorator: a sessionless app declares an empty one.
-  else fastify.decorateRequest('session', null);
+  else fastify.decorateRequest('session', null as never); // typed by @fastify/secure-session's augmentation, not loaded here
   await fastify.register(passport.initialize());
   if (sessions) await fastify.register(passport.secureSession());
   passport.registerUserSerializer((user) => Promise.resolve(JSON.stringify(user)));

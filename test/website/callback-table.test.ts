@@ -361,4 +361,14 @@ describe('the README\'s callback table', () => {
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
+
+  test('says that a host mismatch (localhost vs 127.0.0.1) is the common cause of the bad-state 403, and how to fix it', () => {
+    const start = readme.indexOf('**No pending sign-in for this browser**');
+    expect(start).toBeGreaterThan(readme.indexOf('### The callback, outcome by outcome'));
+    const text = readme.slice(start, readme.indexOf('\n\n', start));
+    expect(text).toMatch(/host mismatch/);
+    expect(text).toMatch(/127\.0\.0\.1/);
+    expect(text).toMatch(/`localhost`/);
+    expect(text).toMatch(/Browse the host `callbackURL` names, or make `callbackURL` name the host you browse/);
+  });
 });
