@@ -100,10 +100,9 @@ async function startKoaSessionDefault(): Promise<{ url: string; server: Server }
   const start = passport.authenticate('amazon');
   const callback = passport.authenticate('amazon', { session: false, failureRedirect: '/login' });
   koa.use(async (ctx, next) => {
-    if (ctx.path === '/auth/amazon') return start(ctx, next);
-    if (ctx.path === '/auth/amazon/callback') return callback(ctx, () => { ctx.body = { user: (ctx.state as { user?: unknown }).user }; return Promise.resolve(); });
-    ctx.status = 404;
-    return undefined;
+    if (ctx.path === '/auth/amazon') await start(ctx, next);
+    else if (ctx.path === '/auth/amazon/callback') await callback(ctx, () => { ctx.body = { user: (ctx.state as { user?: unknown }).user }; return Promise.resolve(); });
+    else ctx.status = 404;
   });
   const handle = koa.callback();
   server.on('request', (req, res) => { void handle(req, res); });
