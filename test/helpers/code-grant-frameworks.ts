@@ -29,6 +29,8 @@ export interface RunningApp {
 export interface FrameworkOptions {
   store?: StateStore;
   sessions?: boolean;
+  /** Fastify only: leave out `fastifyReplyHook` (the strategy then cannot set a cookie). */
+  noReplyHook?: boolean;
 }
 
 async function listen(server: Server): Promise<string> {
@@ -79,7 +81,7 @@ export async function startFastify(amazon: FakeAmazon, o: FrameworkOptions = {})
   const sessions = o.sessions !== false;
   const fastify = Fastify();
   const passport = new Authenticator();
-  fastify.addHook('onRequest', fastifyReplyHook);
+  if (o.noReplyHook !== true) fastify.addHook('onRequest', fastifyReplyHook);
   if (sessions) await fastify.register(secureSession, { key: Buffer.alloc(32, 'fastify-test-key'), cookie: { path: '/', httpOnly: true } });
   // @fastify/passport registers @fastify/flash, which insists on a `session` decorator: a sessionless app declares an empty one.
   else fastify.decorateRequest('session', null as never); // typed by @fastify/secure-session's augmentation, not loaded here
