@@ -54,6 +54,6 @@ export function verifierDeriver(serverSecret: string): VerifierDeriver {
 }
 
 /** A random base64url value of `bytes` bytes from the CSPRNG. */
-export function randomToken(bytes = 32): string {
+export function randomToken(bytes: number): string {
   return randomBytes(bytes).toString('base64url');
 }

@@ -64,14 +64,11 @@ function open(key: Buffer, sealed: string, aad: string): string | undefined {
   }
 }
 
+/** The record in an opened seal, if it is this state's. The plaintext authenticated under our key: JSON we wrote. */
 function recordIn(plaintext: string | undefined, state: string): StoredState | undefined {
   if (plaintext === undefined) return undefined;
-  try {
-    const parsed = JSON.parse(plaintext) as { s?: unknown; r?: unknown };
-    return parsed.s === state && isStoredState(parsed.r) ? parsed.r : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = JSON.parse(plaintext) as { s?: unknown; r?: unknown };
+  return parsed.s === state && isStoredState(parsed.r) ? parsed.r : undefined;
 }
 
 /**
