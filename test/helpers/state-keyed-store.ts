@@ -11,7 +11,7 @@ export function stateKeyedStore(max = 10_000): StateStore & { pending: Map<strin
     async save(_req, state, record) {
       const now = Date.now();
       for (const [key, r] of pending) { if (r.expiresAt > now) break; pending.delete(key); } // oldest first
-      if (pending.size >= max) pending.delete(pending.keys().next().value ?? '');
+      if (pending.size >= max) pending.delete(pending.keys().next().value ?? ''); // the example's cap, MAX_PENDING
       pending.set(state, record);
       await Promise.resolve();
     },

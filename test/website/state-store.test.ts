@@ -1,6 +1,9 @@
 /** The default state store: pending sign-ins in the request's session, whatever the session library. */
+import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { MAX_PENDING_PER_SESSION, SESSION_KEY, sessionStore, type StoredState } from '../../lib/website/state-store.js';
+import { readme } from '../helpers/readme-blocks.js';
+import { stateKeyedStore } from '../helpers/state-keyed-store.js';
 
 const record = (n: number): StoredState => ({ verifierSeed: `v${String(n)}`.padEnd(43, 'x'), redirectURI: 'https://a.example/cb', expiresAt: n, requestedScope: ['profile'] });
 const CONTEXT = { strategy: 'amazon', callbackURL: 'https://a.example/cb' };
@@ -51,6 +54,32 @@ describe('sessionStore', () => {
     for (const req of [{}, { session: null }, null, 'req']) {
       await expect(sessionStore('amazon').save(req, 's1', record(1), CONTEXT)).rejects.toThrow('no session');
       await expect(sessionStore('amazon').take(req, 's1', CONTEXT)).resolves.toBeUndefined();
+    }
+  });
+});
+
+describe('the StateStore example of the README and the JSDoc (test/helpers/state-keyed-store.ts)', () => {
+  const EXPIRY_LINE = 'for (const [key, r] of pending) { if (r.expiresAt > now) break; pending.delete(key); } // oldest first';
+  const CAP_LINE = 'if (pending.size >= MAX_PENDING) pending.delete(pending.keys().next().value!);';
+
+  test('is bounded: expired records are dropped at the next save, and the oldest go past the cap', async () => {
+    const store = stateKeyedStore(3);
+    const now = Date.now();
+    await store.save({}, 'old1', { ...record(1), expiresAt: now - 2 }, CONTEXT);
+    await store.save({}, 'old2', { ...record(2), expiresAt: now - 1 }, CONTEXT);
+    await store.save({}, 'a', { ...record(3), expiresAt: now + 60_000 }, CONTEXT);
+    expect([...store.pending.keys()]).toEqual(['a']);
+    for (const key of ['b', 'c', 'd']) await store.save({}, key, { ...record(4), expiresAt: now + 60_000 }, CONTEXT);
+    expect([...store.pending.keys()]).toEqual(['b', 'c', 'd']);
+    await expect(store.take({}, 'b', CONTEXT)).resolves.toBeDefined();
+    await expect(store.take({}, 'b', CONTEXT)).resolves.toBeUndefined();
+  });
+
+  test('the README and the JSDoc show the same two bounding lines', () => {
+    const jsdoc = readFileSync(new URL('../../lib/website/state-store.ts', import.meta.url), 'utf8');
+    for (const line of [EXPIRY_LINE, CAP_LINE]) {
+      expect(readme).toContain(line);
+      expect(jsdoc).toContain(line);
     }
   });
 });
