@@ -10,7 +10,19 @@ import { isBoundToBrowser, isStoredState, type StateStoreContext, type StoredSta
 /** Longest `state` looked up (ours are 43 characters). */
 const MAX_STATE_LENGTH = 512;
 
-type PendingConfig = Pick<ResolvedOAuth2Options, 'name' | 'callbackURL' | 'stateTTL' | 'store' | 'authorizationURL' | 'clientID'>;
+type PendingConfig = Pick<ResolvedOAuth2Options, 'name' | 'callbackURL' | 'stateTTL' | 'store' | 'authorizationURL' | 'clientID' | 'timeout'>;
+
+/**
+ * A store's answer within `timeout` milliseconds, else an error: a store that never answers must
+ * not leave the request without one.
+ */
+function withinTime<T>(answer: Promise<T>, timeout: number, what: 'save' | 'take'): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => { reject(new Error(`the state store's ${what}() did not answer within "timeout" (${String(timeout)} ms)`)); }, timeout);
+  });
+  return Promise.race([answer, late]).finally(() => { clearTimeout(timer); });
+}
 
 export class PendingSignIns {
   private readonly config: PendingConfig;
@@ -35,7 +47,7 @@ export class PendingSignIns {
     const record: StoredState = { verifierSeed, redirectURI: config.callbackURL, expiresAt: Date.now() + config.stateTTL, requestedScope: [...scope] };
     if (!this.boundToBrowser) record.binding = bindToBrowser(req, state, this.scope);
     if (appState !== undefined) record.appState = appState;
-    await config.store.save(req, state, record, this.scope);
+    await withinTime(Promise.resolve(config.store.save(req, state, record, this.scope)), config.timeout, 'save');
     const url = new URL(config.authorizationURL);
     url.search = new URLSearchParams({
       client_id: config.clientID, scope: scope.join(' '), response_type: 'code', redirect_uri: config.callbackURL,
@@ -50,7 +62,7 @@ export class PendingSignIns {
    */
   async take(req: unknown, state: unknown): Promise<StoredState | undefined> {
     if (typeof state !== 'string' || state === '' || state.length > MAX_STATE_LENGTH) return undefined;
-    const record: unknown = await this.config.store.take(req, state, this.scope);
+    const record: unknown = await withinTime(Promise.resolve(this.config.store.take(req, state, this.scope)), this.config.timeout, 'take');
     const binding = typeof record === 'object' && record !== null ? (record as { binding?: unknown }).binding : undefined;
     const bound = this.boundToBrowser || isBoundBrowser(req, state, binding, this.scope);
     return isStoredState(record) && record.expiresAt > Date.now() && bound ? record : undefined;

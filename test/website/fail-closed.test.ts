@@ -60,6 +60,20 @@ describe('a store that answers garbage', () => {
   });
 });
 
+describe('a store that never answers', () => {
+  test.each(['save', 'take'] as const)('a %s() that stalls ends in error() within "timeout", nobody signed in, no code exchanged', async (stalls) => {
+    const store: StateStore = {
+      save: () => (stalls === 'save' ? new Promise<void>(() => undefined) : Promise.resolve()),
+      take: () => new Promise<undefined>(() => undefined),
+    };
+    app = await startCodeGrantApp(amazon, { noSession: true, options: { store, timeout: 200 } });
+    const res = await new CookieBrowser(app.url).follow(`${app.url}/auth/amazon`);
+    expect(res.res.status).toBe(500);
+    expect(app.errors).toEqual([new Error(`the state store's ${stalls}() did not answer within "timeout" (200 ms)`)]);
+    expect(amazon.calls.token).toBe(0);
+  });
+});
+
 describe('a hostile browser', () => {
   test.each([
     ['a hundred forged binding cookies', (name: string) => Array.from({ length: 100 }, (_, i) => `${name}=${'A'.repeat(43 - String(i).length)}${String(i)}`).join('; ')],
