@@ -37,11 +37,15 @@ export interface LoginWithAmazonOAuth2BaseOptions {
   profileURL?: string;
   /** How the client authenticates to the token endpoint: in the POST body, or HTTP Basic. Default `'body'`. */
   clientAuthentication?: 'body' | 'basic';
-  /** Where pending authorization requests wait. Default: `req.session` under `SESSION_KEY`. */
+  /**
+   * Where pending authorization requests wait. Default: `req.session` under `SESSION_KEY`.
+   * `cookieStateStore({ secret })` needs no session; records of any other store are bound to the
+   * browser by the strategy (a nonce cookie per sign-in, see `StateStore`).
+   */
   store?: StateStore;
   /** Milliseconds a pending authorization request stays valid. Default `600000` (10 minutes). */
   stateTTL?: number;
-  /** Milliseconds allowed for each upstream request. Default `5000`. */
+  /** Milliseconds allowed for each upstream request, and for each call of the state store. Default `5000`. */
   timeout?: number;
   /** Retries of the profile call on network errors and 5xx (the token request is never retried). Default `1`. */
   retries?: number;
