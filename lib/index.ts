@@ -1,7 +1,7 @@
 export { LoginWithAmazonStrategy, LoginWithAmazonStrategy as default } from './token/strategy.js';
 export type { LoginWithAmazonAuthInfo } from './token/strategy.js';
 export { LoginWithAmazonOAuth2Strategy, CALLBACK_MESSAGES } from './website/strategy.js';
-export type { LoginWithAmazonAuthenticateOptions, LoginWithAmazonOAuth2Info } from './website/strategy.js';
+export type { LoginWithAmazonAuthenticateOptions, LoginWithAmazonOAuth2Info, LoginWithAmazonSignInGrant } from './website/strategy.js';
 export { AUTHORIZATION_HOSTS, OAUTH2_DEFAULTS, SCOPES } from './website/options.js';
 export type {
   LoginWithAmazonOAuth2BaseOptions,
@@ -11,7 +11,10 @@ export type {
   Scope,
 } from './website/options.js';
 export { SESSION_KEY, MAX_PENDING_PER_SESSION } from './website/state-store.js';
-export type { StateStore, StoredState } from './website/state-store.js';
+export type { StateStore, StateStoreContext, StoredState } from './website/state-store.js';
+export { cookieStateStore, MIN_COOKIE_SECRET_LENGTH, MAX_STATE_COOKIE_LENGTH } from './website/cookie-state-store.js';
+export type { CookieStateStoreOptions } from './website/cookie-state-store.js';
+export { fastifyReplyHook } from './website/cookies.js';
 export type { LoginWithAmazonGrant, LoginWithAmazonTokenSet } from './amazon/token-response.js';
 export { UNDEFINED_USER_MESSAGE } from './passport/verify.js';
 export type { VerifyDone, VerifyFunction, VerifyFunctionWithRequest, VerifyInfo } from './passport/verify.js';

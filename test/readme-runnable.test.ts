@@ -9,21 +9,19 @@
  * The block talks to https://api.amazon.com as written; test/fixtures/amazon-redirect.js, preloaded
  * with `node --import`, forwards those requests to the fake Login with Amazon (see its comment).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
-import { markedBlocks, type MarkedBlock } from './helpers/readme-blocks.js';
+import { markedBlocks } from './helpers/readme-blocks.js';
+import { nodeArgs, root, startBlock, stopBlock, type RunningBlock } from './helpers/readme-run.js';
 
-const root = new URL('..', import.meta.url).pathname;
-const PRELOAD = join(root, 'test/fixtures/amazon-redirect.js');
 const CLIENT_ID = 'amzn1.application-oa2-client.readme';
 const ADA = { user_id: 'amzn1.account.README0ADA', name: 'Ada Lovelace', email: 'ada@example.com' };
 
-const blocks = markedBlocks('runnable');
+/** The Quick start blocks; the website blocks (`website*`) run in test/readme-website.test.ts. */
+const blocks = markedBlocks('runnable').filter((b) => !b.name.startsWith('website'));
 
 /** A TypeScript project as a user would set one up, checking only the extracted file. */
 const TSCONFIG = {
@@ -32,37 +30,6 @@ const TSCONFIG = {
     types: ['node'], esModuleInterop: true, skipLibCheck: true, noEmit: true,
   },
 };
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
-}
-
-/** How a user runs the file: `node file.mjs`, or TypeScript through tsx; plus the redirect to the fake. */
-const nodeArgs = (file: string): string[] => ['--import', PRELOAD, ...(file.endsWith('.ts') ? ['--import', 'tsx'] : []), file];
-
-/** Starts the block in its own process; resolves with its base URL once it logs that it listens. */
-async function start(dir: string, block: MarkedBlock, fake: FakeAmazon): Promise<{ child: ChildProcess; url: string }> {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  delete env.NODE_OPTIONS; // jest's --experimental-vm-modules is not for the app
-  const port = await freePort();
-  Object.assign(env, { LWA_CLIENT_ID: fake.clientID, PORT: String(port), FAKE_AMAZON_URL: fake.url });
-  const child = spawn(process.execPath, nodeArgs(block.name), { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk) => (output += String(chunk)));
-  child.stderr.on('data', (chunk) => (output += String(chunk)));
-  for (let tries = 0; tries < 400; tries += 1) { // about 20 s
-    if (output.includes(`listening on http://localhost:${String(port)}`)) return { child, url: `http://127.0.0.1:${String(port)}` };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`${block.name} did not start: ${output}`);
-}
 
 it('finds the Quick start blocks, written as a user writes them', () => {
   expect(blocks.map((b) => [b.name, b.lang])).toEqual(expect.arrayContaining([['quick-start.mjs', 'js'], ['quick-start.ts', 'ts']]));
@@ -76,7 +43,7 @@ it('finds the Quick start blocks, written as a user writes them', () => {
 describe.each(blocks)('README block $name', (block) => {
   let dir: string;
   let amazon: FakeAmazon;
-  let app: { child: ChildProcess; url: string };
+  let app: RunningBlock;
 
   beforeAll(async () => {
     dir = mkdtempSync(join(root, '.readme-run-'));
@@ -85,15 +52,11 @@ describe.each(blocks)('README block $name', (block) => {
     // package name to lib/*.ts): the block must run against dist/, as an installed package does.
     if (block.lang === 'ts') writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...TSCONFIG, files: [block.name] }));
     amazon = await createFakeAmazon({ clientID: CLIENT_ID });
-    app = await start(dir, block, amazon);
+    app = await startBlock(dir, block, amazon);
   }, 30_000);
 
   afterAll(async () => {
-    if (app.child.exitCode === null && app.child.signalCode === null) {
-      const exited = once(app.child, 'exit');
-      app.child.kill('SIGKILL');
-      await exited;
-    }
+    await stopBlock(app);
     await amazon.close();
     rmSync(dir, { recursive: true, force: true });
   });

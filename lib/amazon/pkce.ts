@@ -1,17 +1,23 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, hkdfSync, randomBytes } from 'node:crypto';
 
 /** Random bytes behind each `state`: 256 bits (RFC 6749 §10.10 asks for at least 128). */
 const STATE_BYTES = 32;
 
-/** Random bytes behind each PKCE verifier: 48 bytes are 64 base64url characters (RFC 7636: 43 to 128). */
+/** Random bytes behind each verifier seed: 256 bits. */
+const SEED_BYTES = 32;
+
+/** Bytes of each derived PKCE verifier: 48 bytes are 64 base64url characters (RFC 7636: 43 to 128). */
 const VERIFIER_BYTES = 48;
 
-/** One authorization request's secrets: the `state` sent to Amazon and the PKCE pair. */
+/** The HKDF label of the verifier key: a key for this one purpose, never the client secret itself. */
+const VERIFIER_KEY_LABEL = 'passport-login-with-amazon/pkce-verifier-key/v1';
+
+/** One authorization request's public values and the seed its verifier is derived from. */
 export interface AuthorizationSecrets {
   /** base64url, from a CSPRNG; sent to Amazon and echoed back. */
   state: string;
-  /** base64url, from a CSPRNG; kept server-side, sent only to the token endpoint. */
-  verifier: string;
+  /** base64url, from a CSPRNG; kept with the pending record. Useless without the server-side key. */
+  verifierSeed: string;
   /** base64url(SHA-256(verifier)), sent to Amazon with `code_challenge_method=S256`. */
   challenge: string;
 }
@@ -21,8 +27,33 @@ export function codeChallenge(verifier: string): string {
   return createHash('sha256').update(verifier, 'ascii').digest('base64url');
 }
 
-/** A fresh `state` and PKCE verifier/challenge pair. */
-export function authorizationSecrets(): AuthorizationSecrets {
-  const verifier = randomBytes(VERIFIER_BYTES).toString('base64url');
-  return { state: randomBytes(STATE_BYTES).toString('base64url'), verifier, challenge: codeChallenge(verifier) };
+/**
+ * Derives PKCE verifiers from per-flow seeds under a key only the server has (derived from the
+ * client secret with HKDF and a label of its own). The pending record then holds a seed, not the
+ * verifier: a record held by the browser (cookie-session, koa-session's cookie store) gives nobody
+ * the verifier. The key lives in this closure only, out of `util.inspect` and JSON.
+ */
+export interface VerifierDeriver {
+  /** A fresh `state`, verifier seed and the challenge of the verifier the seed stands for. */
+  fresh(): AuthorizationSecrets;
+  /** The verifier of a seed (64 base64url characters). */
+  verifier(seed: string): string;
+}
+
+export function verifierDeriver(serverSecret: string): VerifierDeriver {
+  const key = Buffer.from(hkdfSync('sha256', serverSecret, Buffer.alloc(0), VERIFIER_KEY_LABEL, 32));
+  const verifier = (seed: string): string =>
+    Buffer.from(hkdfSync('sha256', key, Buffer.from(seed, 'utf8'), 'code_verifier', VERIFIER_BYTES)).toString('base64url');
+  return {
+    fresh() {
+      const verifierSeed = randomBytes(SEED_BYTES).toString('base64url');
+      return { state: randomBytes(STATE_BYTES).toString('base64url'), verifierSeed, challenge: codeChallenge(verifier(verifierSeed)) };
+    },
+    verifier,
+  };
+}
+
+/** A random base64url value of `bytes` bytes from the CSPRNG. */
+export function randomToken(bytes: number): string {
+  return randomBytes(bytes).toString('base64url');
 }

@@ -37,11 +37,15 @@ export interface LoginWithAmazonOAuth2BaseOptions {
   profileURL?: string | undefined;
   /** How the client authenticates to the token endpoint: in the POST body, or HTTP Basic. Default `'body'`. */
   clientAuthentication?: 'body' | 'basic' | undefined;
-  /** Where pending authorization requests wait. Default: `req.session` under `SESSION_KEY`. */
+  /**
+   * Where pending authorization requests wait. Default: `req.session` under `SESSION_KEY`.
+   * `cookieStateStore({ secret })` needs no session; records of any other store are bound to the
+   * browser by the strategy (a nonce cookie per sign-in, see `StateStore`).
+   */
   store?: StateStore | undefined;
   /** Milliseconds a pending authorization request stays valid. Default `600000` (10 minutes). */
   stateTTL?: number | undefined;
-  /** Milliseconds allowed for each upstream request. Default `5000`. */
+  /** Milliseconds allowed for each upstream request, and for each call of the state store. Default `5000`. */
   timeout?: number | undefined;
   /** Retries of the profile call on network errors and 5xx (the token request is never retried). Default `1`. */
   retries?: number | undefined;
@@ -100,6 +104,10 @@ const OPTION_KEYS = [
   'clientAuthentication', 'store', 'stateTTL', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback',
 ] as const;
 
+/** The answer to `state: true` (a passport-amazon / passport-oauth2 habit) or `state: false`. */
+export const STATE_OPTION_MESSAGE = '"state" is not an option: LoginWithAmazonOAuth2Strategy always uses state, with PKCE, ' +
+  'and it cannot be turned off; remove "state" (to keep pending sign-ins elsewhere than in the session, pass "store")';
+
 /** A list of known scopes, distinct and non-empty. */
 export function scopeOption(value: unknown, option: string): readonly Scope[] {
   const valid = Array.isArray(value) && value.length > 0 && new Set(value).size === value.length &&
@@ -133,6 +141,7 @@ function storeOption(value: unknown): StateStore | undefined {
 /** Validates every option and applies the defaults; throws a `TypeError` naming the bad option, never quoting a value. */
 export function resolveOAuth2Options(options: unknown): ResolvedOAuth2Options {
   const o = optionsObject(options, 'options');
+  if (Object.hasOwn(o, 'state')) throw new TypeError(STATE_OPTION_MESSAGE);
   assertKnownKeys(o, OPTION_KEYS);
   const region = o.region ?? 'NA';
   if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {

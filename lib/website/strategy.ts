@@ -8,16 +8,25 @@ import {
   type LoginWithAmazonOAuth2Options, type LoginWithAmazonOAuth2OptionsWithBoolean, type LoginWithAmazonOAuth2OptionsWithRequest,
   type ResolvedOAuth2Options, type Scope,
 } from './options.js';
-import { authorizationSecrets } from '../amazon/pkce.js';
-import { sessionOf, type StoredState } from './state-store.js';
+import { PendingSignIns } from './pending.js';
+import { sessionOf } from './state-store.js';
 import { TokenEndpoint } from '../amazon/token-endpoint.js';
 import { grantOf, type LoginWithAmazonGrant, type LoginWithAmazonTokenSet } from '../amazon/token-response.js';
 import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from '../passport/verify.js';
 
+/** What `req.authInfo.token` holds: what the token endpoint granted (never the tokens). */
+export interface LoginWithAmazonSignInGrant extends LoginWithAmazonGrant {
+  /**
+   * Only when Amazon's token response named no scopes (then `scope` is absent): the scopes asked
+   * for on the redirect leg, kept with the pending sign-in. Never anything from the callback URL.
+   */
+  requestedScope?: string[];
+}
+
 /** `req.authInfo` after sign-in (merged into verify's own `info` object when it passes one). */
 export interface LoginWithAmazonOAuth2Info {
   /** What the token endpoint granted: expiry and scopes (never the tokens). */
-  token: LoginWithAmazonGrant;
+  token: LoginWithAmazonSignInGrant;
   /** The `state` given to `passport.authenticate()` on the redirect leg, when there was one. */
   state?: unknown;
 }
@@ -32,8 +41,8 @@ export interface LoginWithAmazonAuthenticateOptions {
 
 /** The fixed messages of `fail()`, in the order of the README's callback table. */
 export const CALLBACK_MESSAGES = {
-  accessDenied: 'access denied',
   badState: 'unable to verify authorization request state',
+  accessDenied: 'access denied',
   noCode: 'authorization code missing',
   invalidGrant: 'authorization code rejected: sign in again',
 } as const;
@@ -69,6 +78,8 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
   private readonly client: AmazonClient;
   private readonly tokens: TokenEndpoint;
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
+  /** Pending sign-ins: started on the redirect leg, used up on the callback. */
+  private readonly pending: PendingSignIns;
 
   constructor(options: LoginWithAmazonOAuth2Options, verify: VerifyFunction);
   constructor(options: LoginWithAmazonOAuth2OptionsWithRequest, verify: VerifyFunctionWithRequest);
@@ -85,6 +96,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     this.verify = verify;
     this.client = new AmazonClient({ ...config, clientIDs: [config.clientID], appIDs: [] });
     this.tokens = new TokenEndpoint(this.client, { ...config, clientSecret });
+    this.pending = new PendingSignIns(config, clientSecret);
   }
 
   /** A fresh token set for a refresh token (`Atzr|…`); `LWA_INVALID_GRANT` when Amazon no longer accepts it. */
@@ -116,37 +128,31 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     if (config.usesSession && !sessionOf(req)) return { kind: 'error', error: new Error(NO_SESSION) };
     const asked = typeof options.scope === 'string' ? options.scope.split(' ').filter((s) => s !== '') : options.scope;
     const scope = asked === undefined ? config.scope : scopeOption(asked, 'scope');
-    const { state, verifier, challenge } = authorizationSecrets();
-    const record: StoredState = { verifier, redirectURI: config.callbackURL, expiresAt: Date.now() + config.stateTTL };
-    if (options.state !== undefined) record.appState = options.state;
-    await config.store.save(req, state, record);
-    const url = new URL(config.authorizationURL);
-    url.search = new URLSearchParams({
-      client_id: config.clientID, scope: scope.join(' '), response_type: 'code', redirect_uri: config.callbackURL,
-      state, code_challenge: challenge, code_challenge_method: 'S256',
-    }).toString();
-    return { kind: 'redirect', url: url.href };
+    return { kind: 'redirect', url: await this.pending.start(req, scope, options.state) };
   }
 
-  /** The callback leg; the order follows the README's callback table. */
+  /**
+   * The callback leg; the order follows the README's callback table. Nothing is acted on, not even
+   * Amazon's `error`, before a valid pending sign-in of this browser is found (and used up).
+   */
   private async callback(req: unknown, query: Record<string, unknown>): Promise<Action> {
+    const record = await this.pending.take(req, query.state);
+    if (record === undefined) return { kind: 'fail', message: CALLBACK_MESSAGES.badState, status: 403 };
     if (query.error !== undefined) return this.authorizationError(query.error);
-    const record = typeof query.state === 'string' && query.state !== '' ? await this.config.store.take(req, query.state) : undefined;
-    if (record === undefined || !(record.expiresAt > Date.now())) return { kind: 'fail', message: CALLBACK_MESSAGES.badState, status: 403 };
     if (typeof query.code !== 'string' || query.code === '' || query.code.length > 2048) {
       return { kind: 'fail', message: CALLBACK_MESSAGES.noCode, status: 400 };
     }
     let tokens: LoginWithAmazonTokenSet;
     try {
-      tokens = await this.tokens.exchange(query.code, record.verifier, record.redirectURI);
+      tokens = await this.tokens.exchange(query.code, this.pending.verifier(record), record.redirectURI);
     } catch (err) {
       if (err instanceof LoginWithAmazonError && err.code === 'LWA_INVALID_GRANT') return { kind: 'fail', message: CALLBACK_MESSAGES.invalidGrant, status: 401, code: err.code };
       throw err;
     }
     try {
       const profile = await this.client.fetchProfile(tokens.accessToken);
-      const grant = grantOf(tokens);
-      if (grant.scope === undefined && typeof query.scope === 'string') grant.scope = query.scope.split(' ').filter((s) => s !== '');
+      const grant: LoginWithAmazonSignInGrant = grantOf(tokens); // granted scopes from Amazon's answer only, never from the URL
+      if (grant.scope === undefined) grant.requestedScope = [...record.requestedScope];
       return await this.runVerify(req, tokens, profile, { token: grant, ...('appState' in record ? { state: record.appState } : {}) });
     } catch (err) {
       if (!(err instanceof LoginWithAmazonError) || !err.isRejection) throw err;

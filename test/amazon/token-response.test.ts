@@ -1,8 +1,9 @@
 /** The token endpoint's 200 body and the PKCE pair: pure functions, table-driven and property-based. */
+import { inspect } from 'node:util';
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { LoginWithAmazonError } from '../../lib/core/errors.js';
-import { authorizationSecrets, codeChallenge } from '../../lib/amazon/pkce.js';
+import { codeChallenge, verifierDeriver } from '../../lib/amazon/pkce.js';
 import { grantOf, parseTokenResponse } from '../../lib/amazon/token-response.js';
 
 const ACCESS = `Atza|IwEBI${'a'.repeat(40)}`;
@@ -71,13 +72,25 @@ describe('PKCE and state', () => {
   });
 
   test('a verifier of 43 to 128 unreserved characters, a 256-bit base64url state, all fresh each time', () => {
-    const draws = Array.from({ length: 200 }, () => authorizationSecrets());
-    for (const { state, verifier, challenge } of draws) {
-      expect(verifier).toMatch(/^[A-Za-z0-9\-._~]{43,128}$/);
+    const deriver = verifierDeriver('client-secret-0123456789');
+    const draws = Array.from({ length: 200 }, () => deriver.fresh());
+    for (const { state, verifierSeed, challenge } of draws) {
+      const verifier = deriver.verifier(verifierSeed);
+      expect(verifier).toMatch(/^[A-Za-z0-9\-._~]{64}$/);
       expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
       expect(challenge).toBe(codeChallenge(verifier));
     }
     expect(new Set(draws.map((d) => d.state)).size).toBe(200);
-    expect(new Set(draws.map((d) => d.verifier)).size).toBe(200);
+    expect(new Set(draws.map((d) => deriver.verifier(d.verifierSeed))).size).toBe(200);
+  });
+
+  test('the verifier depends on the seed and on the server-side secret, and on nothing the browser holds alone', () => {
+    const a = verifierDeriver('client-secret-A-0123456789');
+    const b = verifierDeriver('client-secret-B-0123456789');
+    const { verifierSeed } = a.fresh();
+    expect(a.verifier(verifierSeed)).toBe(a.verifier(verifierSeed));
+    expect(a.verifier(verifierSeed)).not.toBe(b.verifier(verifierSeed));
+    expect(a.verifier(verifierSeed)).not.toContain(verifierSeed);
+    expect(inspect(a)).not.toContain('client-secret-A');
   });
 });

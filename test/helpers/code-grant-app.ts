@@ -11,7 +11,8 @@ import express5 from 'express';
 import session from 'express-session';
 import { Passport, type AuthenticateOptions } from 'passport';
 import type { RequestHandler } from 'express';
-import { LoginWithAmazonOAuth2Strategy, type LoginWithAmazonOAuth2Options, type VerifyFunction } from '../../lib/index.js';
+import { LoginWithAmazonOAuth2Strategy, type LoginWithAmazonOAuth2Options, type StoredState, type VerifyFunction } from '../../lib/index.js';
+import { verifierDeriver } from '../../lib/amazon/pkce.js';
 import type { FakeAmazon } from '../../lib/testing/index.js';
 import type { CallbackSeen } from './express-app.js';
 
@@ -42,6 +43,11 @@ export interface CodeGrantAppOptions {
 }
 
 export const toUser: VerifyFunction = (_a, _r, profile, done) => done(null, { id: profile.id, name: profile.displayName });
+
+/** The PKCE verifier of a pending record, derived as the strategy does (from its seed under the client secret). */
+export function verifierOf(amazon: FakeAmazon, record: StoredState | undefined): string {
+  return record === undefined ? '' : verifierDeriver(amazon.clientSecret).verifier(record.verifierSeed);
+}
 
 /** Strategy options on the fake, for an app listening at `url`. */
 export function codeGrantOptions(amazon: FakeAmazon, callbackURL: string): LoginWithAmazonOAuth2Options {

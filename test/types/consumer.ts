@@ -60,7 +60,14 @@ import LoginWithAmazonStrategyDefault, {
   type LoginWithAmazonTokenSet,
   type Scope,
   type StateStore,
+  type StateStoreContext,
   type StoredState,
+  cookieStateStore,
+  fastifyReplyHook,
+  MAX_STATE_COOKIE_LENGTH,
+  MIN_COOKIE_SECRET_LENGTH,
+  type CookieStateStoreOptions,
+  type LoginWithAmazonSignInGrant,
 } from 'passport-login-with-amazon';
 import {
   CODE_TTL_SECONDS,
@@ -178,8 +185,12 @@ async function websiteSignIn(amazon: FakeAmazon): Promise<[LoginWithAmazonTokenS
   const pending = new Map<string, StoredState>();
   const store: StateStore = {
     save: async (_req, state, record) => { pending.set(state, record); },
-    take: async (_req, state) => { const record = pending.get(state); pending.delete(state); return record; },
+    take: async (_req, state, context: StateStoreContext) => { const record = context.strategy === 'amazon' ? pending.get(state) : undefined; pending.delete(state); return record; },
   };
+  const cookieOptions: CookieStateStoreOptions = { secret: ['x'.repeat(MIN_COOKIE_SECRET_LENGTH), 'y'.repeat(MIN_COOKIE_SECRET_LENGTH)] };
+  const sealed: StateStore = cookieStateStore(cookieOptions);
+  const hook: (request: object, reply: object, done: (err?: Error) => void) => void = fastifyReplyHook;
+  const requested = (g: LoginWithAmazonSignInGrant): string[] | undefined => g.scope ?? g.requestedScope;
   const scopes: Scope[] = [...OAUTH2_DEFAULTS.scope, 'postal_code'];
   const options: LoginWithAmazonOAuth2Options = {
     clientID: amazon.clientID, clientSecret: amazon.clientSecret, callbackURL: 'https://app.example.com/cb', scope: scopes, store, ...amazon.codeGrant,
@@ -193,7 +204,7 @@ async function websiteSignIn(amazon: FakeAmazon): Promise<[LoginWithAmazonTokenS
   amazon.consent = consent;
   amazon.allowRedirectURI('https://app.example.com/cb');
   const keys: string = `${SESSION_KEY} ${String(MAX_PENDING_PER_SESSION)} ${AUTHORIZATION_HOSTS.EU} ${SCOPES.join(' ')} ${CALLBACK_MESSAGES.badState} ${FAKE_CLIENT_SECRET} ${String(CODE_TTL_SECONDS)}`;
-  return [await strategy.refresh('Atzr|x'), [perCall, info, grant, keys]];
+  return [await strategy.refresh('Atzr|x'), [perCall, info, grant, keys, sealed, hook, requested, MAX_STATE_COOKIE_LENGTH]];
 }
 
 // @ts-expect-error clientSecret is required

@@ -1,6 +1,6 @@
 /** Exactly one Passport action per request, as Passport drives a strategy (Object.create + actions). */
 import { describe, expect, test } from '@jest/globals';
-import { LoginWithAmazonOAuth2Strategy } from '../../lib/index.js';
+import { CALLBACK_MESSAGES, LoginWithAmazonOAuth2Strategy } from '../../lib/index.js';
 
 const strategy = new LoginWithAmazonOAuth2Strategy({
   clientID: 'amzn1.application-oa2-client.actions', clientSecret: 'secret-for-actions-0123456789', callbackURL: 'https://app.example.com/cb',
@@ -39,7 +39,7 @@ describe('Passport actions', () => {
 
   test('a fail() that throws goes to error()', async () => {
     const seen = await run({ session: {}, query: { error: 'access_denied' } }, 'fail');
-    expect(seen).toEqual([['fail', { message: 'access denied' }], ['error', new Error('fail threw')]]);
+    expect(seen).toEqual([['fail', { message: CALLBACK_MESSAGES.badState }], ['error', new Error('fail threw')]]);
   });
 
   test('a request without a query object is the redirect leg; options may be left out', async () => {

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { CALLBACK_MESSAGES, LoginWithAmazonError, SESSION_KEY, type LoginWithAmazonOAuth2Options, type StoredState } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
-import { startCodeGrantApp, type CodeGrantApp, type CodeGrantAppOptions } from '../helpers/code-grant-app.js';
+import { startCodeGrantApp, verifierOf, type CodeGrantApp, type CodeGrantAppOptions } from '../helpers/code-grant-app.js';
 import type { CallbackSeen } from '../helpers/express-app.js';
 import { expectNoSecret } from '../helpers/leak.js';
 import { readme } from '../helpers/readme-blocks.js';
@@ -37,7 +37,7 @@ async function toCallback(target: CodeGrantApp, browser = new CookieBrowser(targ
   const callback = new URL(stoppedAt ?? '');
   const [session] = Object.values(await target.sessions());
   const pending = ((session?.[SESSION_KEY] ?? {}) as Record<string, Record<string, StoredState>>).amazon ?? {};
-  const verifier = pending[callback.searchParams.get('state') ?? '']?.verifier ?? '';
+  const verifier = verifierOf(amazon, pending[callback.searchParams.get('state') ?? '']);
   expect(verifier).toMatch(/^[\w-]{43,128}$/);
   return { browser, callback, verifier };
 }
@@ -99,9 +99,44 @@ describe('row: another error= from Amazon', () => {
 
   test('an error value that is not an error code is not copied into the error', async () => {
     const target = await serve();
-    const seen = await land(target, new CookieBrowser(target.url), new URL(`${target.callbackURL}?error=%3Cscript%3E&state=x`));
+    const p = await toCallback(target);
+    const seen = await land(target, p.browser, new URL(`${target.callbackURL}?error=%3Cscript%3E&state=${p.callback.searchParams.get('state') ?? ''}`));
     expect(seen.err).toMatchObject({ code: 'LWA_AUTHORIZATION_ERROR', status: 500 });
     expect((seen.err as LoginWithAmazonError).upstreamError).toBeUndefined();
+  });
+
+  test('an error= uses the pending sign-in up: its state then answers 403, even with a good code', async () => {
+    const target = await serve();
+    const p = await toCallback(target);
+    const state = p.callback.searchParams.get('state') ?? '';
+    expect((await land(target, p.browser, new URL(`${target.callbackURL}?error=server_error&state=${state}`))).err).toMatchObject({ code: 'LWA_AUTHORIZATION_ERROR' });
+    expect(await land(target, p.browser, p.callback)).toEqual({ err: null, user: false, info: { message: CALLBACK_MESSAGES.badState }, status: 403 });
+    expect(amazon.calls).toMatchObject({ token: 0, profile: 0 });
+  });
+});
+
+describe('row: any callback without a valid pending sign-in of this browser (error= included) -> 403, never error()', () => {
+  const badState = { err: null, user: false, info: { message: CALLBACK_MESSAGES.badState }, status: 403 };
+
+  test.each(['server_error', 'invalid_client', 'temporarily_unavailable', 'access_denied', 'invalid_scope'])(
+    'error=%s with no state and no cookie is the 403, not a 5xx blamed on Amazon',
+    async (code) => {
+      const target = await serve();
+      const res = await fetch(`${target.callbackURL}?error=${code}&error_description=x`, { redirect: 'manual' });
+      expect(res.status).toBe(302);
+      expect(res.headers.get('location')).toBe('/login'); // failureRedirect: a fail(), not an error()
+      expect(await land(target, new CookieBrowser(target.url), new URL(`${target.callbackURL}?error=${code}`))).toEqual(badState);
+      expect(target.errors).toEqual([]);
+    },
+  );
+
+  test('error=server_error with an unknown state, or with another browser\'s state, is the 403', async () => {
+    const target = await serve();
+    const attacker = await toCallback(target);
+    const state = attacker.callback.searchParams.get('state') ?? '';
+    expect(await land(target, new CookieBrowser(target.url), new URL(`${target.callbackURL}?error=server_error&state=${'A'.repeat(43)}`))).toEqual(badState);
+    expect(await land(target, new CookieBrowser(target.url), new URL(`${target.callbackURL}?error=server_error&state=${state}`))).toEqual(badState);
+    expect(target.errors).toEqual([]);
   });
 });
 
@@ -252,8 +287,8 @@ describe('row: tokens, then profile 200 -> verify -> success()', () => {
     expect(res.status).toBe(200);
     const body = await res.json() as { user: unknown; authInfo: Record<string, unknown> };
     expect(body.user).toEqual({ id: ADA.user_id, name: ADA.name });
-    expect(body.authInfo).toEqual({
-      token: { tokenType: 'bearer', expiresIn: 3600, expiresAt: expect.any(Number), scope: ['profile'] },
+    expect(body.authInfo).toEqual({ // Amazon's token response names no scope: the scopes asked for, under a name that says so
+      token: { tokenType: 'bearer', expiresIn: 3600, expiresAt: expect.any(Number), requestedScope: ['profile'] },
       state: { returnTo: '/cart' },
     });
     expect(amazon.calls).toEqual({ authorization: 1, token: 1, profile: 1, tokeninfo: 0 });
@@ -325,5 +360,15 @@ describe('the README\'s callback table', () => {
     const positions = Object.values(CALLBACK_MESSAGES).map((message) => table.indexOf(`"${message}"`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+  });
+
+  test('says that a host mismatch (localhost vs 127.0.0.1) is the common cause of the bad-state 403, and how to fix it', () => {
+    const start = readme.indexOf('**No pending sign-in for this browser**');
+    expect(start).toBeGreaterThan(readme.indexOf('### The callback, outcome by outcome'));
+    const text = readme.slice(start, readme.indexOf('\n\n', start));
+    expect(text).toMatch(/host mismatch/);
+    expect(text).toMatch(/127\.0\.0\.1/);
+    expect(text).toMatch(/`localhost`/);
+    expect(text).toMatch(/Browse the host `callbackURL` names, or make `callbackURL` name the host you browse/);
   });
 });

@@ -1,7 +1,7 @@
 /** LoginWithAmazonOAuth2Strategy's constructor: options validated like the token strategy's, regions, and no secret on show. */
 import { inspect } from 'node:util';
 import { describe, expect, test } from '@jest/globals';
-import { LoginWithAmazonOAuth2Strategy, OAUTH2_DEFAULTS, type LoginWithAmazonOAuth2Options } from '../../lib/index.js';
+import { cookieStateStore, LoginWithAmazonOAuth2Strategy, OAUTH2_DEFAULTS, type LoginWithAmazonOAuth2Options } from '../../lib/index.js';
 
 const SECRET = 'amzn1.oa2-cs.v1.0123456789abcdef0123456789abcdef0123456789abcdef';
 const BASE: LoginWithAmazonOAuth2Options = {
@@ -69,6 +69,18 @@ describe('options', () => {
     expect(() => build({ ...BASE, callbackURL: 'http://127.0.0.1:3000/cb', tokenURL: 'http://localhost:9/auth/o2/token' })).not.toThrow();
   });
 
+  test.each([true, false, 'session'])('state: %o (a passport-amazon habit) is a TypeError saying state with PKCE is always on, not a typo hint', (state) => {
+    let message = '';
+    try {
+      build({ ...BASE, state });
+    } catch (err) {
+      expect(err).toBeInstanceOf(TypeError);
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/^"state" is not an option: LoginWithAmazonOAuth2Strategy always uses state, with PKCE/);
+    expect(message).not.toMatch(/did you mean/);
+  });
+
   test('verify must be a function', () => {
     expect(() => new LoginWithAmazonOAuth2Strategy(BASE, undefined as never)).toThrow('"verify" must be a function');
   });
@@ -90,8 +102,10 @@ describe('regions', () => {
 });
 
 describe('the client secret stays hidden', () => {
-  test('not in util.inspect, JSON.stringify or the config of the strategy', () => {
-    const strategy = build({ ...BASE });
+  test('not in util.inspect, JSON.stringify or the config of the strategy, nor the cookie store\'s secret', () => {
+    const cookieSecret = 'cookie-secret-for-the-inspect-test-0123';
+    const strategy = build({ ...BASE, store: cookieStateStore({ secret: cookieSecret }) });
+    for (const shown of [inspect(strategy, { depth: 10, showHidden: true }), JSON.stringify(strategy)]) expect(shown).not.toContain(cookieSecret);
     expect(inspect(strategy, { depth: 10, showHidden: true })).not.toContain(SECRET);
     expect(JSON.stringify(strategy)).not.toContain(SECRET);
     expect(JSON.stringify(configOf(strategy))).not.toContain(SECRET);

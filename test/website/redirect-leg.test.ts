@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { SESSION_KEY, type StateStore, type StoredState } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
-import { startCodeGrantApp, type CodeGrantApp } from '../helpers/code-grant-app.js';
+import { startCodeGrantApp, verifierOf, type CodeGrantApp } from '../helpers/code-grant-app.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
 
 let amazon: FakeAmazon;
@@ -40,15 +40,19 @@ describe('the redirect to Amazon', () => {
     expect(q.code_challenge).toMatch(/^[A-Za-z0-9_-]{43}$/);
   });
 
-  test('keeps the verifier in the session under SESSION_KEY, keyed by state; the challenge is its SHA-256', async () => {
+  test('keeps a verifier seed (not the verifier) in the session under SESSION_KEY, keyed by state; the challenge is the SHA-256 of the derived verifier', async () => {
     const { location } = await redirectOf();
     const pending = pendingOf(await (app as CodeGrantApp).sessions());
     const state = location.searchParams.get('state') ?? '';
     const record = pending[state];
-    expect(record?.verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
-    expect(createHash('sha256').update(record?.verifier ?? '').digest('base64url')).toBe(location.searchParams.get('code_challenge'));
+    expect(record?.verifierSeed).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Object.keys(record ?? {}).sort()).toEqual(['expiresAt', 'redirectURI', 'requestedScope', 'verifierSeed']);
+    const verifier = verifierOf(amazon, record);
+    expect(verifier).toMatch(/^[A-Za-z0-9_-]{43,128}$/);
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(location.searchParams.get('code_challenge'));
+    expect(JSON.stringify(record)).not.toContain(verifier);
     expect(record?.redirectURI).toBe(app?.callbackURL);
-    expect(location.href).not.toContain(record?.verifier ?? '-');
+    expect(location.href).not.toContain(verifier);
     expect(location.href).not.toContain(amazon.clientSecret);
   });
 

@@ -1,6 +1,6 @@
 /** The code grant's verify (passReqToCallback, info, errors), per-call scope, and a custom store that fails. */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import type { StateStore, VerifyFunctionWithRequest } from '../../lib/index.js';
+import type { StateStore, StoredState, VerifyFunctionWithRequest } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
 import { startCodeGrantApp, type CodeGrantApp } from '../helpers/code-grant-app.js';
@@ -93,9 +93,10 @@ describe('a custom store', () => {
   });
 
   test('a record past its expiresAt is refused even if the store returns it', async () => {
+    let saved: StoredState | undefined;
     const store: StateStore = {
-      save: () => Promise.resolve(),
-      take: () => Promise.resolve({ verifier: 'v'.repeat(43), redirectURI: app?.callbackURL ?? '', expiresAt: Date.now() - 1 }),
+      save: (_req, _state, record) => { saved = record; return Promise.resolve(); },
+      take: () => Promise.resolve(saved && { ...saved, expiresAt: Date.now() - 1 }), // the browser binding is intact
     };
     app = await startCodeGrantApp(amazon, { noSession: true, options: { store } });
     expect((await signIn(app)).status).toBe(401); // failureRedirect /login

@@ -1,0 +1,120 @@
+/**
+ * `cookieStateStore`: pending sign-ins sealed (AES-256-GCM) in short-lived cookies, one per sign-in,
+ * for sites without a server-side session. Nothing is kept in server memory but a bounded list of
+ * states already used (a replayed cookie is refused in this process; in another, Amazon refuses
+ * the used code).
+ */
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
+import { assertKnownKeys, optionsObject } from '../core/option-checks.js';
+import { cookieScopeOf, cookieValues, flowCookieName, NO_RESPONSE, serializeCookie, setCookieOf } from './cookies.js';
+import { BOUND_TO_BROWSER, isStoredState, type StateStore, type StateStoreContext, type StoredState } from './state-store.js';
+
+/** Options of {@link cookieStateStore}. */
+export interface CookieStateStoreOptions {
+  /**
+   * At least 32 characters from a CSPRNG, kept server-side. For rotation, an array, newest first:
+   * the first seals, every one opens (`[next, current]`, then `[next]` after `stateTTL`).
+   */
+  secret: string | readonly string[];
+}
+
+/** Shortest secret accepted. */
+export const MIN_COOKIE_SECRET_LENGTH = 32;
+/** Most characters a sealed cookie value may have (browsers keep about 4096 bytes per cookie). */
+export const MAX_STATE_COOKIE_LENGTH = 3800;
+/** Prefix of the sealed cookies' names; one cookie per pending sign-in. */
+export const STATE_COOKIE_PREFIX = 'lwa_state_';
+/** Most used states remembered per store (each until its record would have expired). */
+export const MAX_REMEMBERED_USED = 10_000;
+
+const SECRET_MESSAGE = `"secret" must be a string of at least ${String(MIN_COOKIE_SECRET_LENGTH)} characters, or a non-empty array of such strings (newest first)`;
+const VERSION = 'v1.';
+
+function secretsOption(value: unknown): string[] {
+  const list: unknown[] = Array.isArray(value) ? value : [value];
+  const valid = list.length > 0 && list.length <= 8 && list.every((s) => typeof s === 'string' && s.length >= MIN_COOKIE_SECRET_LENGTH);
+  if (!valid) throw new TypeError(SECRET_MESSAGE);
+  return [...(list as string[])];
+}
+
+/** The sealing key of one secret for one strategy and callback URL: a cookie of another one does not open. */
+function keyOf(secret: string, context: StateStoreContext): Buffer {
+  const salt = createHash('sha256').update(`${context.strategy}\0${context.callbackURL}`).digest();
+  return Buffer.from(hkdfSync('sha256', secret, salt, 'passport-login-with-amazon/cookie-state/v1', 32));
+}
+
+function seal(key: Buffer, plaintext: string, aad: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from(aad));
+  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return VERSION + Buffer.concat([iv, body, cipher.getAuthTag()]).toString('base64url');
+}
+
+function open(key: Buffer, sealed: string, aad: string): string | undefined {
+  if (!sealed.startsWith(VERSION) || sealed.length > MAX_STATE_COOKIE_LENGTH) return undefined;
+  const raw = Buffer.from(sealed.slice(VERSION.length), 'base64url');
+  if (raw.length < 12 + 16) return undefined;
+  try {
+    const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12)).setAAD(Buffer.from(aad));
+    decipher.setAuthTag(raw.subarray(raw.length - 16));
+    return Buffer.concat([decipher.update(raw.subarray(12, raw.length - 16)), decipher.final()]).toString('utf8');
+  } catch {
+    return undefined; // tampered, or sealed under another secret, strategy or callback URL
+  }
+}
+
+/** The record in an opened seal, if it is this state's. The plaintext authenticated under our key: JSON we wrote. */
+function recordIn(plaintext: string | undefined, state: string): StoredState | undefined {
+  if (plaintext === undefined) return undefined;
+  const parsed = JSON.parse(plaintext) as { s?: unknown; r?: unknown };
+  return parsed.s === state && isStoredState(parsed.r) ? parsed.r : undefined;
+}
+
+/**
+ * A {@link StateStore} that needs no session and no server memory: each pending sign-in is sealed
+ * with AES-256-GCM (key from HKDF over `secret`, bound to the strategy's name and callback URL) in
+ * a cookie of its own (`HttpOnly`, `SameSite=Lax`, `Secure` with an https callback, Path limited
+ * to the callback, Max-Age `stateTTL`), cleared at the callback. A tampered, expired, replayed or
+ * foreign cookie is the bad-state 403. `state` options of `passport.authenticate()` must be JSON.
+ *
+ * @example
+ * new LoginWithAmazonOAuth2Strategy({ clientID, clientSecret, callbackURL,
+ *   store: cookieStateStore({ secret: process.env.STATE_COOKIE_SECRET! }) }, verify);
+ */
+export function cookieStateStore(options: CookieStateStoreOptions): StateStore {
+  const o = optionsObject(options, 'options');
+  assertKnownKeys(o, ['secret']);
+  const secrets = secretsOption(o.secret);
+  const used = new LRUCache<string, true>({ max: MAX_REMEMBERED_USED });
+  return {
+    [BOUND_TO_BROWSER]: true,
+    save(req: unknown, state: string, record: StoredState, context: StateStoreContext): Promise<void> {
+      const setCookie = setCookieOf(req);
+      if (setCookie === undefined) return Promise.reject(new Error(NO_RESPONSE));
+      const name = flowCookieName(STATE_COOKIE_PREFIX, context.strategy, state);
+      const sealed = seal(keyOf(secrets[0] ?? '', context), JSON.stringify({ s: state, r: record }), name);
+      if (sealed.length > MAX_STATE_COOKIE_LENGTH) {
+        return Promise.reject(new Error(`cookieStateStore: a sealed sign-in is longer than ${String(MAX_STATE_COOKIE_LENGTH)} characters; keep less in the "state" option of passport.authenticate()`));
+      }
+      setCookie(serializeCookie(name, sealed, cookieScopeOf(context.callbackURL), Math.max(1, Math.ceil((record.expiresAt - Date.now()) / 1000))));
+      return Promise.resolve();
+    },
+    take(req: unknown, state: string, context: StateStoreContext): Promise<StoredState | undefined> {
+      const name = flowCookieName(STATE_COOKIE_PREFIX, context.strategy, state);
+      const values = cookieValues(req, name);
+      if (values.length > 0) setCookieOf(req)?.(serializeCookie(name, '', cookieScopeOf(context.callbackURL), 0));
+      const usedKey = `${context.strategy}\0${context.callbackURL}\0${state}`;
+      if (used.has(usedKey)) return Promise.resolve(undefined);
+      for (const value of values) {
+        for (const secret of secrets) {
+          const record = recordIn(open(keyOf(secret, context), value, name), state);
+          if (record === undefined || !(record.expiresAt > Date.now())) continue;
+          used.set(usedKey, true, { ttl: record.expiresAt - Date.now() + 1000 });
+          return Promise.resolve(record);
+        }
+      }
+      return Promise.resolve(undefined);
+    },
+  } as StateStore;
+}
