@@ -11,7 +11,8 @@ import { authorizationSecrets } from '../amazon/pkce.js';
 import { sessionOf, type StoredState } from './state-store.js';
 import { TokenEndpoint } from '../amazon/token-endpoint.js';
 import { grantOf, type LoginWithAmazonGrant, type LoginWithAmazonTokenSet } from '../amazon/token-response.js';
-import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from '../passport/verify.js';
+import { redeemCode, verifyGrant, type GrantAction } from '../passport/grant.js';
+import type { VerifyFunction, VerifyFunctionWithRequest } from '../passport/verify.js';
 
 /** `req.authInfo` after sign-in (merged into verify's own `info` object when it passes one). */
 export interface LoginWithAmazonOAuth2Info {
@@ -40,11 +41,7 @@ export const CALLBACK_MESSAGES = {
 const NO_SESSION = 'LoginWithAmazonOAuth2Strategy keeps its state in req.session: add a session middleware ' +
   '(express-session, koa-session, @fastify/secure-session, cookie-session) before passport, or pass a "store" option';
 
-type Action =
-  | { kind: 'success'; user: unknown; info: unknown }
-  | { kind: 'fail'; message: string; status: number }
-  | { kind: 'redirect'; url: string }
-  | { kind: 'error'; error: Error };
+type Action = GrantAction | { kind: 'redirect'; url: string };
 
 function queryOf(req: unknown): Record<string, unknown> {
   const query = typeof req === 'object' && req !== null ? (req as { query?: unknown }).query : undefined;
@@ -128,22 +125,12 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     if (typeof query.code !== 'string' || query.code === '' || query.code.length > 2048) {
       return { kind: 'fail', message: CALLBACK_MESSAGES.noCode, status: 400 };
     }
-    let tokens: LoginWithAmazonTokenSet;
-    try {
-      tokens = await this.tokens.exchange(query.code, record.verifier, record.redirectURI);
-    } catch (err) {
-      if (err instanceof LoginWithAmazonError && err.code === 'LWA_INVALID_GRANT') return { kind: 'fail', message: CALLBACK_MESSAGES.invalidGrant, status: 401 };
-      throw err;
-    }
-    try {
-      const profile = await this.client.fetchProfile(tokens.accessToken);
-      const grant = grantOf(tokens);
-      if (grant.scope === undefined && typeof query.scope === 'string') grant.scope = query.scope.split(' ').filter((s) => s !== '');
-      return await this.runVerify(req, tokens, profile, { token: grant, ...('appState' in record ? { state: record.appState } : {}) });
-    } catch (err) {
-      if (!(err instanceof LoginWithAmazonError) || !err.isRejection) throw err;
-      return { kind: 'fail', message: err.message, status: err.status };
-    }
+    const redeemed = await redeemCode({ client: this.client, tokens: this.tokens }, { code: query.code, verifier: record.verifier, redirectURI: record.redirectURI }, CALLBACK_MESSAGES.invalidGrant);
+    if (redeemed.kind !== 'redeemed') return redeemed;
+    const grant = grantOf(redeemed.tokens);
+    if (grant.scope === undefined && typeof query.scope === 'string') grant.scope = query.scope.split(' ').filter((s) => s !== '');
+    const ours: LoginWithAmazonOAuth2Info = { token: grant, ...('appState' in record ? { state: record.appState } : {}) };
+    return verifyGrant({ verify: this.verify, passReqToCallback: this.config.passReqToCallback, self: this }, req, redeemed, redeemed.tokens.refreshToken, ours);
   }
 
   private authorizationError(error: unknown): Action {
@@ -153,30 +140,6 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
       kind: 'error',
       error: new LoginWithAmazonError('LWA_AUTHORIZATION_ERROR', 'Amazon\'s authorization page answered with an error', upstreamError ? { upstreamError } : {}),
     };
-  }
-
-  private runVerify(req: unknown, tokens: LoginWithAmazonTokenSet, profile: Parameters<VerifyFunction>[2], ours: LoginWithAmazonOAuth2Info): Promise<Action> {
-    return new Promise((resolve) => {
-      const { accessToken, refreshToken } = tokens;
-      runVerify(
-        bindVerify(this.verify, this.config.passReqToCallback, this, { req, accessToken, refreshToken, profile }),
-        (outcome: VerifyOutcome) => { resolve(this.fromVerify(outcome, ours)); },
-      );
-    });
-  }
-
-  private fromVerify(outcome: VerifyOutcome, ours: LoginWithAmazonOAuth2Info): Action {
-    switch (outcome.kind) {
-      case 'success': {
-        const own = outcome.info;
-        const info = own === undefined ? ours : typeof own === 'object' && own !== null ? { ...ours, ...own } : own;
-        return { kind: 'success', user: outcome.user, info };
-      }
-      case 'reject':
-        return { kind: 'fail', message: messageOf(outcome.info) ?? 'sign-in refused', status: 401 };
-      case 'error':
-        return outcome;
-    }
   }
 
   private perform(action: Action): void {
