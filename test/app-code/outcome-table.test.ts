@@ -209,6 +209,15 @@ describe('row: tokens, then profile -> verify -> success(), two calls', () => {
     expectClean(seen.err, [...secretsOf(a), accessTokenSent(amazon)]);
   });
 
+  test('a profile endpoint answering insufficient_scope is fail() 403', async () => {
+    const target = await serve();
+    amazon.fault('profile', { status: 401 });
+    const a = amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT });
+    const seen = await land(target, bodyOf(a));
+    expect(seen).toMatchObject({ err: null, user: false, status: 403 });
+    expect(amazon.calls).toMatchObject({ token: 1, profile: 1 });
+  });
+
   test('a profile endpoint saying the fresh token is invalid is fail() 401', async () => {
     const target = await serve();
     amazon.fault('profile', { status: 400, body: { error: 'invalid_token' } });
