@@ -45,6 +45,14 @@ describe('Passport actions', () => {
     expect((await run({ body: 'code=x' })).map(([action]) => action)).toEqual(['fail']);
   });
 
+  test('a body whose getter throws (a hostile or broken request object) ends in one error()', async () => {
+    const hostile = { get body(): unknown { throw new Error('body getter threw'); } };
+    const seen = await run(hostile);
+    expect(seen).toEqual([['error', new Error('body getter threw')]]);
+    const proxy = { body: new Proxy({}, { getOwnPropertyDescriptor: () => { throw new Error('trap threw'); } }) };
+    expect((await run(proxy)).map(([action]) => action)).toEqual(['error']);
+  });
+
   test('a success() that throws goes to error(), once', async () => {
     const seen = await run({ body: bodyOf(amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT })) }, 'success');
     expect(seen.map(([action]) => action)).toEqual(['success', 'error']);
