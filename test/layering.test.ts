@@ -18,6 +18,8 @@ const RANK: Record<string, number> = {
   'passport': 3,
   'token': 4, 'website': 4, 'app-code': 4,
   'index.ts': 5,
+  // The command line (`npx passport-login-with-amazon`): over everything, the fake included.
+  'cli': 7,
   // Subpaths of their own: the bridge sees only the channels; the fake reuses the ground floor.
   'opentelemetry': 6,
   'testing': 6,

@@ -74,12 +74,30 @@ export type CacheEvent =
   | { type: 'circuit-close' }
   | { type: 'entry-refused'; reason: RefusalReason };
 
-type Tracing<C extends object> = dc.TracingChannel<unknown, C>;
+/** One of a trace's channels, as the traces use it. */
+interface TraceChannel<C> {
+  publish(message: C): void;
+  runStores<R>(message: C, fn: () => R): R;
+}
+
+/**
+ * What the traces use of a `TracingChannel`. Typed here rather than as `dc.TracingChannel<…>`:
+ * @types/node swapped that type's parameters (store first up to 24, context first from 26), and
+ * the published declarations must compile under both.
+ */
+export interface Tracing<C extends object> {
+  readonly hasSubscribers: boolean;
+  readonly start: TraceChannel<C>;
+  readonly end: TraceChannel<C>;
+  readonly asyncStart: TraceChannel<C>;
+  readonly asyncEnd: TraceChannel<C>;
+  readonly error: TraceChannel<C>;
+}
 
 /** `tracingChannel` is still experimental on Node 20: used only when present (as pg and mysql2 do). */
 function tracing<C extends object>(name: string): Tracing<C> | undefined {
   /* istanbul ignore next -- every supported Node (>= 20.19) has it; the guard is for runtimes that do not */
-  return typeof dc.tracingChannel === 'function' ? dc.tracingChannel<unknown, C>(name) : undefined;
+  return typeof dc.tracingChannel === 'function' ? dc.tracingChannel(name) : undefined;
 }
 
 export const authenticateChannel = tracing<AuthenticateContext>(AUTHENTICATE_CHANNEL);

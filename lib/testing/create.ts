@@ -18,7 +18,7 @@ export async function createFakeAmazon(options: FakeAmazonOptions = {}): Promise
   const server = http.createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(resolved.port, '127.0.0.1', () => {
       server.off('error', reject);
       resolve();
     });

@@ -33,6 +33,10 @@ export interface FakeAmazonOptions {
   consent?: ConsentMode;
   /** The customer who signs in at `/ap/oa`. Default: a random user named "Fake Customer". */
   user?: FakeProfile;
+  /** Port on 127.0.0.1. Default `0` (a free port). */
+  port?: number;
+  /** Serve `POST /tokens?kind=valid|expired|revoked|other-audience`, which issues a token (no such route at Amazon). Default `false`. */
+  tokenRoute?: boolean;
 }
 
 /** Requests received per endpoint since start or the last `reset()`. */
@@ -131,7 +135,11 @@ export function checkOptions(options: unknown): Required<Omit<FakeAmazonOptions,
   if (!Array.isArray(redirectURIs) || !redirectURIs.every((u) => typeof u === 'string')) throw new TypeError('"redirectURIs" must be an array of strings');
   const consent = o.consent ?? 'approve';
   if (!['approve', 'deny', 'page'].includes(consent)) throw new TypeError('"consent" must be \'approve\', \'deny\' or \'page\'');
+  const port = o.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('"port" must be an integer from 0 to 65535');
+  if (o.tokenRoute !== undefined && typeof o.tokenRoute !== 'boolean') throw new TypeError('"tokenRoute" must be a boolean');
   return {
+    port, tokenRoute: o.tokenRoute ?? false,
     clientID: o.clientID ?? FAKE_CLIENT_ID, appID: o.appID ?? FAKE_APP_ID, latencyMs, now: o.now ?? Date.now,
     clientSecret: o.clientSecret ?? FAKE_CLIENT_SECRET, redirectURIs: [...redirectURIs] as string[], consent,
     user: o.user ?? { name: 'Fake Customer', email: 'customer@example.com' },

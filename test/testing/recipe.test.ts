@@ -6,7 +6,7 @@
  * beforehand (test/helpers/warm-recipe-cache.ts) while the registry is reachable.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -36,11 +36,12 @@ describe('the "Testing your app" recipe in a new app', () => {
     rmSync(scratch, { recursive: true, force: true });
   });
 
-  it('asks for a package.json and one test file, and installs the package, passport, express and tsx only', () => {
-    expect([...recipe.files.keys()].sort()).toEqual(['package.json', 'test/me.test.ts']);
+  it('asks for a package.json, a tsconfig.json with Node\'s types and one test file; installs the package, passport, express, tsx, tsc and types', () => {
+    expect([...recipe.files.keys()].sort()).toEqual(['package.json', 'test/me.test.ts', 'tsconfig.json']);
     const pkg = readJson('package.json');
     expect(Object.keys(pkg.dependencies ?? {}).sort()).toEqual(['express', 'passport', PACKAGE_NAME]);
-    expect(Object.keys(pkg.devDependencies ?? {})).toEqual(['tsx']);
+    expect(Object.keys(pkg.devDependencies ?? {}).sort()).toEqual(['@types/express', '@types/node', '@types/passport', 'tsx', 'typescript']);
+    expect(readJson('tsconfig.json').compilerOptions).toMatchObject({ types: ['node'], strict: true, skipLibCheck: false, noEmit: true });
     expect(readJson(`node_modules/${PACKAGE_NAME}/package.json`)).toMatchObject({ version });
   });
 
@@ -48,8 +49,22 @@ describe('the "Testing your app" recipe in a new app', () => {
     const tests = (recipe.files.get('test/me.test.ts') ?? '').match(/^test\(/gm)?.length ?? 0;
     expect(tests).toBeGreaterThanOrEqual(5);
     // Exits non-zero (and rejects) when a test fails. The reporter is TAP or spec ("# pass 6" / "ℹ pass 6").
-    const { stdout } = await run('npm', ['test'], { cwd: app, env: appEnv(), timeout: 60_000 });
+    const { stdout, stderr } = await run('npm', ['test'], { cwd: app, env: appEnv(), timeout: 120_000 });
     const count = (name: string): number => Number(new RegExp(`^[#ℹ] ${name} (\\d+)$`, 'm').exec(stdout)?.[1]);
     expect({ tests: count('tests'), pass: count('pass'), fail: count('fail') }).toEqual({ tests, pass: tests, fail: 0 });
-  }, 60_000);
+    expect(stdout).toContain('> tsc && node --import tsx --test'); // npm test type-checks first
+    // The two expected 502s print one line each through the app's error handler, no stack.
+    expect(`${stdout}\n${stderr}`).not.toMatch(/^\s+at /m);
+    expect(`${stdout}\n${stderr}`.match(/LoginWithAmazonError LWA_\w+: /g)).toHaveLength(2);
+  }, 120_000);
+
+  it('fails npm test when the test file does not type-check (tsc really runs)', async () => {
+    const broken = join(app, 'test', 'broken.test.ts');
+    writeFileSync(broken, 'const n: number = \'not a number\';\nexport { n };\n');
+    try {
+      await expect(run('npm', ['test'], { cwd: app, env: appEnv(), timeout: 120_000 })).rejects.toMatchObject({ stdout: expect.stringContaining('TS2322') });
+    } finally {
+      rmSync(broken);
+    }
+  }, 120_000);
 });

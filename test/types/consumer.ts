@@ -224,9 +224,11 @@ new LoginWithAmazonCodeExchangeStrategy({ clientID: 'a', redirectURIs: ['amzn://
 
 // Observability: the channels, typed, and the OpenTelemetry bridge.
 const observed: unknown[] = [];
-dc.tracingChannel<unknown, AuthenticateContext>(AUTHENTICATE_CHANNEL).subscribe({
+// No type arguments: @types/node swapped TracingChannel's (store first up to 24, context first from 26).
+dc.tracingChannel(AUTHENTICATE_CHANNEL).subscribe({
   start: () => undefined, end: () => undefined, asyncStart: () => undefined, error: () => undefined,
-  asyncEnd: (message) => {
+  asyncEnd: (ctx) => {
+    const message = ctx as AuthenticateContext;
     const outcome: AuthenticateOutcome | undefined = message.outcome;
     const answer: CacheAnswer | undefined = message.cache;
     observed.push(outcome, answer, message.status, message.code, message.userId);

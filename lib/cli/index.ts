@@ -1,0 +1,74 @@
+#!/usr/bin/env node
+/**
+ * `npx passport-login-with-amazon <command>`: `fake` starts the fake Login with Amazon for trying
+ * an app without an Amazon account; `check` says whether `LoginWithAmazonStrategy` would accept a
+ * token, and why not. Exit codes: 0 done/accepted, 1 refused, 2 usage, network or Amazon error.
+ */
+import { parseArgs } from 'node:util';
+import { REGIONS, type Region } from '../amazon/endpoints.js';
+import { EXIT, explainToken } from './check.js';
+import { runFake } from './fake.js';
+
+const USAGE = `Usage:
+  passport-login-with-amazon fake [--port N] [--client-id ID] [--json]
+      Starts a fake Login with Amazon on 127.0.0.1 (tokeninfo, profile, consent page, token
+      endpoint) and prints the options that point each strategy at it, a valid token and a curl
+      line. Serves until Ctrl-C. --json prints one JSON object instead.
+  passport-login-with-amazon check <token|-> --client-id ID [--region NA|EU|FE] [--tokeninfo-url URL]
+      Asks Amazon about the token (read from stdin with -) and says whether LoginWithAmazonStrategy
+      would accept it, and if not why. Exit 0 accepted, 1 refused, 2 usage or network error.
+      The token is never printed.`;
+
+class UsageError extends Error {}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8').trim();
+}
+
+async function check(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args, allowPositionals: true, strict: true,
+    options: { 'client-id': { type: 'string' }, region: { type: 'string', default: 'NA' }, 'tokeninfo-url': { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new UsageError('check takes one token (or - to read it from stdin)');
+  const clientID = values['client-id'];
+  if (clientID === undefined || clientID === '') throw new UsageError('check needs --client-id');
+  if (!Object.hasOwn(REGIONS, values.region)) throw new UsageError(`--region must be one of: ${Object.keys(REGIONS).join(', ')}`);
+  const token = positionals[0] === '-' ? await readStdin() : positionals[0] ?? '';
+  const verdict = await explainToken({ token, clientID, region: values.region as Region, tokenInfoURL: values['tokeninfo-url'] });
+  process.stdout.write(`${verdict.lines.join('\n')}\n`);
+  return verdict.exitCode;
+}
+
+async function fake(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args, allowPositionals: false, strict: true,
+    options: { port: { type: 'string' }, 'client-id': { type: 'string' }, json: { type: 'boolean', default: false } },
+  });
+  const port = values.port === undefined ? 0 : Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 to 65535)');
+  await runFake({ port, clientID: values['client-id'], json: values.json });
+  return EXIT.accepted;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...args] = argv;
+  try {
+    if (command === 'check') return await check(args);
+    if (command === 'fake') return await fake(args);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(`${USAGE}\n`);
+      return EXIT.accepted;
+    }
+    throw new UsageError(command === undefined ? 'a command is needed' : `unknown command: ${command}`);
+  } catch (error) {
+    // parseArgs' own errors (ERR_PARSE_ARGS_…) and option checks (TypeError) are usage errors too.
+    const usage = error instanceof UsageError || error instanceof TypeError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    process.stderr.write(`passport-login-with-amazon: ${(error as Error).message}\n${usage ? `\n${USAGE}\n` : ''}`);
+    return EXIT.unknown;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
