@@ -10,6 +10,16 @@ export type {
   LoginWithAmazonOAuth2OptionsWithRequest,
   Scope,
 } from './website/options.js';
+export { LoginWithAmazonCodeExchangeStrategy } from './app-code/strategy.js';
+export type { LoginWithAmazonCodeExchangeInfo } from './app-code/strategy.js';
+export { CODE_EXCHANGE_DEFAULTS } from './app-code/options.js';
+export type {
+  LoginWithAmazonCodeExchangeBaseOptions,
+  LoginWithAmazonCodeExchangeOptions,
+  LoginWithAmazonCodeExchangeOptionsWithBoolean,
+  LoginWithAmazonCodeExchangeOptionsWithRequest,
+} from './app-code/options.js';
+export { CODE_EXCHANGE_MESSAGES } from './app-code/request.js';
 export { SESSION_KEY, MAX_PENDING_PER_SESSION } from './website/state-store.js';
 export type { StateStore, StateStoreContext, StoredState } from './website/state-store.js';
 export { cookieStateStore, MIN_COOKIE_SECRET_LENGTH, MAX_STATE_COOKIE_LENGTH } from './website/cookie-state-store.js';

@@ -2,6 +2,7 @@ import express, { type ErrorRequestHandler, type Express, type RequestHandler } 
 import { Passport } from 'passport';
 import { LoginWithAmazonError, LoginWithAmazonStrategy, type VerifyFunction } from 'passport-login-with-amazon';
 import type { FakeAmazon } from 'passport-login-with-amazon/testing';
+import { mountAppSignIn } from './app-code.js';
 import { authTiming } from './auth-timing.js';
 import { page } from './page.js';
 import { mountWebsiteSignIn } from './website.js';
@@ -23,7 +24,8 @@ export const DEMO_PROFILE = { user_id: 'amzn1.account.DEMO0ADA0LOVELACE', name: 
  * The example app: `GET /api/me` needs a Login with Amazon access token (`Authorization: Bearer`)
  * and answers the signed-in user; `GET /` is the sign-in page. In demo mode,
  * `POST /demo/token` hands out a token from the fake (`?revoked=1`: one that is already revoked),
- * and, given the site's URL, "Sign in with Amazon" runs the code grant against the fake (website.ts).
+ * and, given the site's URL, "Sign in with Amazon" runs the code grant against the fake (website.ts);
+ * `POST /auth/amazon/app` exchanges a mobile app's code (app-code.ts, driven by mobile-app.ts).
  */
 export function createApp(mode: AppMode, siteURL?: string): Express {
   const clientID = 'fake' in mode ? mode.fake.clientID : mode.clientID;
@@ -57,6 +59,7 @@ export function createApp(mode: AppMode, siteURL?: string): Express {
       res.set('cache-control', 'no-store').json({ access_token: token });
     });
     if (siteURL !== undefined) mountWebsiteSignIn(app, passport, fake, siteURL, verify);
+    mountAppSignIn(app, passport, fake, verify);
   }
 
   // Amazon down or slow: the strategy's error carries 502 or 504; never echo anything else.

@@ -23,6 +23,7 @@ if (example.fake) {
   console.log(`Open ${example.url}/ and press "Sign in (demo)", or try the API (demo token, valid for one hour):`);
   console.log(`  curl -H 'Authorization: Bearer ${token}' ${example.url}/api/me`);
   console.log(`Or press "Sign in with Amazon" for the website sign-in (code grant) through the fake's consent page.`);
+  console.log(`Sign in from a mobile app (a script stands in for it): npx tsx examples/express/mobile-app.ts ${example.url}`);
 } else {
   console.log(`Open ${example.url}/ (add it to your security profile's allowed origins) and press "Sign in with Amazon".`);
 }

@@ -8,7 +8,8 @@ import { parseTokenResponse, type LoginWithAmazonTokenSet } from './token-respon
 export interface TokenEndpointOptions {
   tokenURL: string;
   clientID: string;
-  clientSecret: string;
+  /** Absent for a public client (an app's code with PKCE): no secret is sent, and Amazon grants no refresh token. */
+  clientSecret: string | undefined;
   clientAuthentication: 'body' | 'basic';
 }
 
@@ -66,8 +67,8 @@ export class TokenEndpoint {
 
   async #post(grant: Record<string, string>): Promise<LoginWithAmazonTokenSet> {
     const { tokenURL, clientID, clientSecret, clientAuthentication } = this.#options;
-    const viaBasic = clientAuthentication === 'basic';
-    const form = viaBasic ? { ...grant, client_id: clientID } : { ...grant, client_id: clientID, client_secret: clientSecret };
+    const viaBasic = clientAuthentication === 'basic' && clientSecret !== undefined;
+    const form = viaBasic || clientSecret === undefined ? { ...grant, client_id: clientID } : { ...grant, client_id: clientID, client_secret: clientSecret };
     const headers: Record<string, string> = viaBasic ? { authorization: basic(clientID, clientSecret) } : {};
     const askedAt = Date.now();
     const answer = await this.#client.postForm(tokenURL, form, headers, (a) => (a.status === 200 ? undefined : tokenStatusError(a)));

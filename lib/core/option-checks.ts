@@ -55,6 +55,14 @@ export function isNonEmptyString(value: unknown): value is string {
   return typeof value === 'string' && value.trim() !== '';
 }
 
+/** A client id: Amazon takes at most 100 bytes, and whitespace or a comma would not survive a query or a Basic header. */
+export function idOption(value: unknown, option: string): string {
+  if (!isNonEmptyString(value) || /[\s,]/.test(value) || Buffer.byteLength(value) > 100) {
+    throw new TypeError(`"${option}" must be a non-empty string of at most 100 bytes without whitespace or commas`);
+  }
+  return value;
+}
+
 export function stringOption(value: unknown, option: string, fallback: string): string {
   if (value === undefined) return fallback;
   if (!isNonEmptyString(value)) throw new TypeError(`"${option}" must be a non-empty string`);

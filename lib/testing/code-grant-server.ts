@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authorize, writeAuthorizeAnswer, type ConsentMode } from './authorize.js';
+import { authorizeApp, type AppAuthorization, type AppAuthorizeOptions } from './app-sdk.js';
+import { authorize, writeAuthorizeAnswer, type AuthorizeContext, type ConsentMode } from './authorize.js';
 import { CodeGrantBook, type TokenAnswer } from './code-grant.js';
 import type { checkOptions } from './options.js';
 import { tokenGrant, type TokenContext } from './token-grant.js';
@@ -36,10 +37,19 @@ export class FakeCodeGrant {
     return this.book.revoke(token);
   }
 
+  private context(): AuthorizeContext {
+    const { consent, redirectURIs, user, book } = this;
+    return { clientID: this.options.clientID, consent, redirectURIs, user, book, now: this.options.now };
+  }
+
   /** `/ap/oa`, the page the browser is sent to: approves, denies or asks (see `authorize`). */
   authorizationPage(url: URL, res: ServerResponse): void {
-    const { consent, redirectURIs, user, book } = this;
-    writeAuthorizeAnswer(res, authorize(url, { clientID: this.options.clientID, consent, redirectURIs, user, book, now: this.options.now }));
+    writeAuthorizeAnswer(res, authorize(url, this.context()));
+  }
+
+  /** What an app's SDK gets from the authorization page: a code for its redirect URI (see `authorizeApp`). */
+  authorizeApp(options: AppAuthorizeOptions): AppAuthorization {
+    return authorizeApp(options, this.context());
   }
 
   /** The token endpoint's real answer to a form (`undefined`: unreadable). */

@@ -89,11 +89,11 @@ export class CodeGrantBook {
   }
 }
 
-/** A token body as Amazon sends it. */
-export function tokenBody(accessToken: string, issued: IssuedToken, refreshToken: string): Record<string, unknown> {
+/** A token body as Amazon sends it (no `refresh_token` for a public client). */
+export function tokenBody(accessToken: string, issued: IssuedToken, refreshToken: string | undefined): Record<string, unknown> {
   return {
     access_token: accessToken,
-    refresh_token: refreshToken,
+    ...(refreshToken === undefined ? {} : { refresh_token: refreshToken }),
     token_type: 'bearer',
     expires_in: Math.round((issued.expiresAt - issued.issuedAt) / 1000),
   };

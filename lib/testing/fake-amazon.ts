@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type http from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AUTHORIZATION_PATH, ENDPOINT_PATHS, hostEndpoints } from '../amazon/endpoints.js';
+import type { AppAuthorization, AppAuthorizeOptions } from './app-sdk.js';
 import type { ConsentMode } from './authorize.js';
 import { FakeCodeGrant } from './code-grant-server.js';
 import { FaultQueue, type FaultOptions } from './faults.js';
@@ -10,12 +12,10 @@ import {
   MAX_LOGGED_REQUESTS,
   type FakeAmazon,
   type FakeAmazonCalls,
-  type FakeAmazonOptions,
   type FakeRequest,
 } from './options.js';
 import {
   acceptedToken,
-  contentType,
   errorAnswer,
   faulted,
   profileAnswer,
@@ -25,6 +25,7 @@ import {
   type TokenPlace,
 } from './responses.js';
 import { readForm } from './token-grant.js';
+import { send, Timers } from './writer.js';
 import { TOKEN_ROUTE, tokenRouteAnswer } from './token-route.js';
 import { describeToken, newAccessToken, type FakeProfile, type IssuedToken, type IssueTokenOptions } from './tokens.js';
 
@@ -32,8 +33,8 @@ const PATHS: Readonly<Record<string, FakeEndpoint>> = {
   [ENDPOINT_PATHS.tokeninfo]: 'tokeninfo', [ENDPOINT_PATHS.profile]: 'profile', [ENDPOINT_PATHS.token]: 'token',
 };
 
-
-class FakeAmazonServer implements FakeAmazon {
+/** The running fake: routes each request to its endpoint, counts and logs it, applies faults. */
+export class FakeAmazonServer implements FakeAmazon {
   readonly url: string;
   readonly endpoints: { tokenInfoURL: string; profileURL: string };
   readonly clientID: string;
@@ -45,7 +46,7 @@ class FakeAmazonServer implements FakeAmazon {
   private readonly server: http.Server;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly faults = new FaultQueue();
-  private readonly timers = new Set<NodeJS.Timeout>();
+  private readonly timers = new Timers();
   private counts: FakeAmazonCalls = { tokeninfo: 0, profile: 0, token: 0, authorization: 0 };
   private log: FakeRequest[] = [];
   private closing: Promise<void> | undefined;
@@ -107,6 +108,11 @@ class FakeAmazonServer implements FakeAmazon {
     this.codeGrantSide.signInAs(profile);
   }
 
+  authorizeApp(options: AppAuthorizeOptions): AppAuthorization {
+    this.counts.authorization += 1;
+    return this.codeGrantSide.authorizeApp(options);
+  }
+
   fault(endpoint: FakeEndpoint, options: FaultOptions): void {
     this.faults.add(endpoint, options);
   }
@@ -119,7 +125,6 @@ class FakeAmazonServer implements FakeAmazon {
 
   close(): Promise<void> {
     this.closing ??= new Promise((resolve) => {
-      for (const timer of this.timers) clearTimeout(timer);
       this.timers.clear();
       this.server.close(() => {
         resolve();
@@ -132,13 +137,13 @@ class FakeAmazonServer implements FakeAmazon {
   private handle(req: IncomingMessage, res: ServerResponse): void {
     // A request target Node accepts but URL cannot parse (`GET http://[`) must not crash the fake.
     if (!URL.canParse(String(req.url), this.url)) {
-      this.send(res, 400, { error: 'invalid_request' }, undefined, randomUUID());
+      send(res, 400, { error: 'invalid_request' }, undefined, randomUUID());
       return;
     }
     const url = new URL(String(req.url), this.url);
     if (this.options.tokenRoute && url.pathname === TOKEN_ROUTE) {
       const { status, body, headers } = tokenRouteAnswer(req.method, url, this);
-      this.send(res, status, body, headers, randomUUID());
+      send(res, status, body, headers, randomUUID());
       return;
     }
     if (url.pathname === AUTHORIZATION_PATH) {
@@ -148,7 +153,7 @@ class FakeAmazonServer implements FakeAmazon {
     }
     const endpoint = Object.hasOwn(PATHS, url.pathname) ? PATHS[url.pathname] : undefined;
     if (endpoint === undefined) {
-      this.send(res, 404, { error: 'NotFound' }, undefined, randomUUID());
+      send(res, 404, { error: 'NotFound' }, undefined, randomUUID());
       return;
     }
     this.counts[endpoint] += 1;
@@ -159,7 +164,7 @@ class FakeAmazonServer implements FakeAmazon {
     const fault = this.faults.take(endpoint);
     const respond = (form?: URLSearchParams): void => {
       if (form) logged.formFields = [...form.keys()];
-      this.later(this.options.latencyMs + (fault?.delayMs ?? 0), () => {
+      this.timers.later(this.options.latencyMs + (fault?.delayMs ?? 0), () => {
         this.answer(endpoint, req, res, acceptedToken(endpoint, found), fault, form);
       });
     };
@@ -176,7 +181,7 @@ class FakeAmazonServer implements FakeAmazon {
     const requestId = randomUUID();
     const method = endpoint === 'token' ? 'POST' : 'GET';
     if (req.method !== method) {
-      this.send(res, 405, errorAnswer(endpoint, 405, 'invalid_request', requestId).body, { allow: method }, requestId);
+      send(res, 405, errorAnswer(endpoint, 405, 'invalid_request', requestId).body, { allow: method }, requestId);
       return;
     }
     const issued = token === undefined ? undefined : this.tokens.get(token);
@@ -184,53 +189,6 @@ class FakeAmazonServer implements FakeAmazon {
       : (endpoint === 'tokeninfo' ? tokenInfoAnswer : profileAnswer)(token, issued, this.options.now(), requestId);
     const { status, body } = faulted(endpoint, real, fault, requestId);
     const noStore: Record<string, string> = endpoint === 'token' ? { 'cache-control': 'no-store', pragma: 'no-cache' } : {};
-    this.send(res, status, body, { ...noStore, ...fault?.headers }, requestId);
+    send(res, status, body, { ...noStore, ...fault?.headers }, requestId);
   }
-
-  private later(ms: number, action: () => void): void {
-    if (ms <= 0) {
-      action();
-      return;
-    }
-    const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      action();
-    }, ms);
-    this.timers.add(timer);
-  }
-
-  private send(res: ServerResponse, status: number, body: unknown, headers: FaultOptions['headers'], requestId: string): void {
-    const text = typeof body === 'string' ? body : JSON.stringify(body);
-    res.writeHead(status, {
-      'content-type': contentType(body),
-      'content-length': Buffer.byteLength(text),
-      'x-amzn-RequestId': requestId,
-      ...headers,
-    });
-    res.end(text);
-  }
-}
-
-/**
- * Starts a fake Login with Amazon on `127.0.0.1` (a free port) that speaks both endpoints like
- * Amazon does: tokeninfo (`access_token` query or `x-amz-access-token` header) and the customer
- * profile (also `Authorization: Bearer`), with scopes, expiry, revocation and programmable faults.
- *
- * @example
- * const amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.test' });
- * const token = amazon.issueToken({ user_id: 'amzn1.account.A1', name: 'Ada' }, { scopes: ['profile'] });
- * new LoginWithAmazonStrategy({ clientID: amazon.clientID, ...amazon.endpoints }, verify);
- * await amazon.close();
- */
-export async function createFakeAmazon(options: FakeAmazonOptions = {}): Promise<FakeAmazon> {
-  const resolved = checkOptions(options);
-  const server = http.createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(resolved.port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  return new FakeAmazonServer(server, resolved);
 }

@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultOptions } from './faults.js';
+import type { AppAuthorization, AppAuthorizeOptions } from './app-sdk.js';
 import type { ConsentMode } from './authorize.js';
 import type { FakeEndpoint, TokenPlace } from './responses.js';
 import type { FakeProfile, IssueTokenOptions } from './tokens.js';
@@ -80,6 +81,18 @@ export interface FakeAmazon {
   allowRedirectURI(uri: string): void;
   /** Sets the customer who signs in at `/ap/oa` next. */
   signInAs(profile: FakeProfile): void;
+  /**
+   * Does what an app's Login with Amazon SDK (Android, iOS) does for an authorization code: asks
+   * for a code with an S256 PKCE challenge for a registered app redirect URI (`amzn://…`), as the
+   * customer of `signInAs()` tapping Allow. Returns the code and the verifier, for the app to post
+   * to its backend. `/auth/o2/token` exchanges such a code with the client secret (refresh token
+   * included) or without it (a public client: the verifier is required, no refresh token).
+   * Counts as an authorization page visit.
+   *
+   * @example
+   * const { code, verifier, redirectURI } = amazon.authorizeApp({ redirectURI: 'amzn://com.example.shop' });
+   */
+  authorizeApp(options: AppAuthorizeOptions): AppAuthorization;
   /** A snapshot of the call counts. */
   readonly calls: FakeAmazonCalls;
   /** The last {@link MAX_LOGGED_REQUESTS} requests, oldest first. */

@@ -40,25 +40,33 @@ function clientOf(form: URLSearchParams, headers: IncomingHttpHeaders): { id?: s
   return colon < 0 ? { id: decode(decoded) } : { id: decode(decoded.slice(0, colon)), secret: decode(decoded.slice(colon + 1)) };
 }
 
+/** `grant_type=authorization_code`; a public client (no secret) must have bound the code to a PKCE challenge and gets no refresh token. */
+function codeGrant(form: URLSearchParams, clientID: string, publicClient: boolean, context: TokenContext): TokenAnswer {
+  const code = form.get('code');
+  if (code === null) return tokenError('invalid_request');
+  const granted = context.book.redeem(code, clientID, form.get('redirect_uri') ?? undefined, form.get('code_verifier') ?? undefined, context.now());
+  if (granted === undefined) return tokenError('invalid_grant');
+  if (publicClient && granted.challenge === undefined) return tokenError('invalid_client');
+  const { token, issued } = context.issueAccessToken(granted.profile, granted.scopes);
+  const refresh = publicClient ? undefined : context.book.issueRefreshToken(clientID, granted.scopes, granted.profile);
+  return { status: 200, body: tokenBody(token, issued, refresh) };
+}
+
 /**
  * `POST /auth/o2/token` (form body): `authorization_code` and `refresh_token` grants with RFC 6749
- * error bodies (400, 401 for `invalid_client`).
+ * error bodies (400, 401 for `invalid_client`). A request without a client secret is a public
+ * client (an app with PKCE): only a code bound to a challenge is exchanged, without a refresh token.
  */
 export function tokenGrant(form: URLSearchParams | undefined, headers: IncomingHttpHeaders, context: TokenContext): TokenAnswer {
   if (form === undefined) return tokenError('invalid_request'); // not a form, or larger than MAX_FORM_BYTES
   const client = clientOf(form, headers);
   if (client === 'both') return tokenError('invalid_request');
-  if (client.id !== context.clientID || client.secret !== context.clientSecret) return tokenError('invalid_client');
   const grantType = form.get('grant_type');
-  if (grantType === 'authorization_code') {
-    const code = form.get('code');
-    if (code === null) return tokenError('invalid_request');
-    const granted = context.book.redeem(code, client.id, form.get('redirect_uri') ?? undefined, form.get('code_verifier') ?? undefined, context.now());
-    if (granted === undefined) return tokenError('invalid_grant');
-    const { token, issued } = context.issueAccessToken(granted.profile, granted.scopes);
-    const refresh = context.book.issueRefreshToken(client.id, granted.scopes, granted.profile);
-    return { status: 200, body: tokenBody(token, issued, refresh) };
+  const publicClient = client.secret === undefined;
+  if (client.id !== context.clientID || (publicClient ? grantType !== 'authorization_code' : client.secret !== context.clientSecret)) {
+    return tokenError('invalid_client');
   }
+  if (grantType === 'authorization_code') return codeGrant(form, client.id, publicClient, context);
   if (grantType === 'refresh_token') {
     const refresh = form.get('refresh_token');
     if (refresh === null) return tokenError('invalid_request');

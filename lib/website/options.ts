@@ -2,7 +2,7 @@ import { REGIONS, type Region } from '../amazon/endpoints.js';
 import { agentOption, type AgentOptions } from '../core/agent-option.js';
 import { AUTHORIZATION_PATH, ENDPOINT_PATHS } from '../amazon/endpoints.js';
 import {
-  assertKnownKeys, booleanOption, endpointURL, integer, isNonEmptyString, MAX_TIMEOUT, optionsObject, stringOption,
+  assertKnownKeys, booleanOption, endpointURL, idOption, integer, isNonEmptyString, MAX_TIMEOUT, optionsObject, stringOption,
 } from '../core/option-checks.js';
 import { sessionStore, type StateStore } from './state-store.js';
 
@@ -114,13 +114,6 @@ export function scopeOption(value: unknown, option: string): readonly Scope[] {
     value.every((s) => SCOPES.includes(s as Scope));
   if (!valid) throw new TypeError(`"${option}" must be a non-empty array of distinct values from: ${SCOPES.join(', ')}`);
   return [...(value as Scope[])];
-}
-
-function idOption(value: unknown, option: string): string {
-  if (!isNonEmptyString(value) || /[\s,]/.test(value) || Buffer.byteLength(value) > 100) {
-    throw new TypeError(`"${option}" must be a non-empty string of at most 100 bytes without whitespace or commas`);
-  }
-  return value;
 }
 
 function callbackURL(value: unknown): string {

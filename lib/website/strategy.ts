@@ -1,6 +1,6 @@
 import { Strategy } from 'passport-strategy';
 import { AmazonClient } from '../amazon/client.js';
-import { asError, LoginWithAmazonError, type LoginWithAmazonErrorCode } from '../core/errors.js';
+import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
 import { traceLeg } from '../passport/traced-leg.js';
 import {
@@ -12,7 +12,8 @@ import { PendingSignIns } from './pending.js';
 import { sessionOf } from './state-store.js';
 import { TokenEndpoint } from '../amazon/token-endpoint.js';
 import { grantOf, type LoginWithAmazonGrant, type LoginWithAmazonTokenSet } from '../amazon/token-response.js';
-import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from '../passport/verify.js';
+import { redeemCode, verifyGrant, type GrantAction } from '../passport/grant.js';
+import type { VerifyFunction, VerifyFunctionWithRequest } from '../passport/verify.js';
 
 /** What `req.authInfo.token` holds: what the token endpoint granted (never the tokens). */
 export interface LoginWithAmazonSignInGrant extends LoginWithAmazonGrant {
@@ -51,11 +52,7 @@ const NO_SESSION = 'LoginWithAmazonOAuth2Strategy keeps its state in req.session
   '(express-session, koa-session, @fastify/secure-session, cookie-session) before passport, or pass a "store" option';
 
 /** The one Passport action a leg ends in; the trace reads only `userId`, `status`, `code` and `error` of it. */
-type Action =
-  | { kind: 'success'; user: unknown; info: unknown; userId: string }
-  | { kind: 'fail'; message: string; status: number; code?: LoginWithAmazonErrorCode }
-  | { kind: 'redirect'; url: string }
-  | { kind: 'error'; error: Error };
+type Action = GrantAction | { kind: 'redirect'; url: string };
 
 function queryOf(req: unknown): Record<string, unknown> {
   const query = typeof req === 'object' && req !== null ? (req as { query?: unknown }).query : undefined;
@@ -142,22 +139,16 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     if (typeof query.code !== 'string' || query.code === '' || query.code.length > 2048) {
       return { kind: 'fail', message: CALLBACK_MESSAGES.noCode, status: 400 };
     }
-    let tokens: LoginWithAmazonTokenSet;
-    try {
-      tokens = await this.tokens.exchange(query.code, this.pending.verifier(record), record.redirectURI);
-    } catch (err) {
-      if (err instanceof LoginWithAmazonError && err.code === 'LWA_INVALID_GRANT') return { kind: 'fail', message: CALLBACK_MESSAGES.invalidGrant, status: 401, code: err.code };
-      throw err;
-    }
-    try {
-      const profile = await this.client.fetchProfile(tokens.accessToken);
-      const grant: LoginWithAmazonSignInGrant = grantOf(tokens); // granted scopes from Amazon's answer only, never from the URL
-      if (grant.scope === undefined) grant.requestedScope = [...record.requestedScope];
-      return await this.runVerify(req, tokens, profile, { token: grant, ...('appState' in record ? { state: record.appState } : {}) });
-    } catch (err) {
-      if (!(err instanceof LoginWithAmazonError) || !err.isRejection) throw err;
-      return { kind: 'fail', message: err.message, status: err.status, code: err.code };
-    }
+    const redeemed = await redeemCode(
+      { client: this.client, tokens: this.tokens },
+      { code: query.code, verifier: this.pending.verifier(record), redirectURI: record.redirectURI },
+      CALLBACK_MESSAGES.invalidGrant,
+    );
+    if (redeemed.kind !== 'redeemed') return redeemed;
+    const grant: LoginWithAmazonSignInGrant = grantOf(redeemed.tokens); // granted scopes from Amazon's answer only, never from the URL
+    if (grant.scope === undefined) grant.requestedScope = [...record.requestedScope];
+    const ours: LoginWithAmazonOAuth2Info = { token: grant, ...('appState' in record ? { state: record.appState } : {}) };
+    return verifyGrant({ verify: this.verify, passReqToCallback: this.config.passReqToCallback, self: this }, req, redeemed, redeemed.tokens.refreshToken, ours);
   }
 
   private authorizationError(error: unknown): Action {
@@ -167,30 +158,6 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
       kind: 'error',
       error: new LoginWithAmazonError('LWA_AUTHORIZATION_ERROR', 'Amazon\'s authorization page answered with an error', upstreamError ? { upstreamError } : {}),
     };
-  }
-
-  private runVerify(req: unknown, tokens: LoginWithAmazonTokenSet, profile: Parameters<VerifyFunction>[2], ours: LoginWithAmazonOAuth2Info): Promise<Action> {
-    return new Promise((resolve) => {
-      const { accessToken, refreshToken } = tokens;
-      runVerify(
-        bindVerify(this.verify, this.config.passReqToCallback, this, { req, accessToken, refreshToken, profile }),
-        (outcome: VerifyOutcome) => { resolve(this.fromVerify(outcome, ours, profile.id)); },
-      );
-    });
-  }
-
-  private fromVerify(outcome: VerifyOutcome, ours: LoginWithAmazonOAuth2Info, userId: string): Action {
-    switch (outcome.kind) {
-      case 'success': {
-        const own = outcome.info;
-        const info = own === undefined ? ours : typeof own === 'object' && own !== null ? { ...ours, ...own } : own;
-        return { kind: 'success', user: outcome.user, info, userId };
-      }
-      case 'reject':
-        return { kind: 'fail', message: messageOf(outcome.info) ?? 'sign-in refused', status: 401 };
-      case 'error':
-        return outcome;
-    }
   }
 
   private perform(action: Action): void {

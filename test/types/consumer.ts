@@ -68,10 +68,16 @@ import LoginWithAmazonStrategyDefault, {
   MIN_COOKIE_SECRET_LENGTH,
   type CookieStateStoreOptions,
   type LoginWithAmazonSignInGrant,
+  CODE_EXCHANGE_DEFAULTS,
+  CODE_EXCHANGE_MESSAGES,
+  LoginWithAmazonCodeExchangeStrategy,
+  type LoginWithAmazonCodeExchangeInfo,
+  type LoginWithAmazonCodeExchangeOptions,
 } from 'passport-login-with-amazon';
 import {
   CODE_TTL_SECONDS,
   FAKE_CLIENT_SECRET,
+  type AppAuthorization,
   type ConsentMode,
   FAKE_APP_ID,
   FAKE_CLIENT_ID,
@@ -211,6 +217,22 @@ async function websiteSignIn(amazon: FakeAmazon): Promise<[LoginWithAmazonTokenS
 new LoginWithAmazonOAuth2Strategy({ clientID: 'a', callbackURL: 'https://a.example/cb' }, promiseStyle);
 // @ts-expect-error scopes are profile, profile:user_id, postal_code
 new LoginWithAmazonOAuth2Strategy({ clientID: 'a', clientSecret: 's', callbackURL: 'https://a.example/cb', scope: ['email'] }, promiseStyle);
+// An app's code: the strategy, its options and info, and the fake's SDK helper.
+function appSignIn(amazon: FakeAmazon): [LoginWithAmazonCodeExchangeStrategy, AppAuthorization, string] {
+  const options: LoginWithAmazonCodeExchangeOptions = { clientID: amazon.clientID, redirectURIs: ['amzn://com.example.shop'], tokenURL: amazon.codeGrant.tokenURL, profileURL: amazon.codeGrant.profileURL };
+  const strategy = new LoginWithAmazonCodeExchangeStrategy(options, promiseStyle);
+  new LoginWithAmazonCodeExchangeStrategy({ ...options, clientSecret: amazon.clientSecret, passReqToCallback: true }, withReq);
+  const auth: AppAuthorization = amazon.authorizeApp({ redirectURI: 'amzn://com.example.shop', scopes: ['profile'] });
+  const info = (req: { authInfo?: unknown }): number | undefined => (req.authInfo as LoginWithAmazonCodeExchangeInfo | undefined)?.token.expiresIn;
+  return [strategy, auth, `${CODE_EXCHANGE_DEFAULTS.name} ${CODE_EXCHANGE_MESSAGES.invalidGrant} ${String(info({}))}`];
+}
+// @ts-expect-error redirectURIs is required
+new LoginWithAmazonCodeExchangeStrategy({ clientID: 'a' }, promiseStyle);
+// @ts-expect-error a verify with req needs passReqToCallback: true
+new LoginWithAmazonCodeExchangeStrategy({ clientID: 'a', redirectURIs: ['amzn://a'] }, withReq);
+// @ts-expect-error the app-code strategy has no callbackURL
+new LoginWithAmazonCodeExchangeStrategy({ clientID: 'a', redirectURIs: ['amzn://a'], callbackURL: 'https://a.example/cb' }, promiseStyle);
+
 // Observability: the channels, typed, and the OpenTelemetry bridge.
 const observed: unknown[] = [];
 // No type arguments: @types/node swapped TracingChannel's (store first up to 24, context first from 26).
@@ -252,5 +274,5 @@ const badInfo: VerifyFunction = (_a, _r, _p, done) => { done(null, false, 42); }
 // @ts-expect-error an error code outside the union
 const wrongCode: LoginWithAmazonErrorCode = 'LWA_OOPS';
 
-export { websiteSignIn };
+export { websiteSignIn, appSignIn };
 export { observed, scope, CountingValidator, authInfo, badInfo, bearer, forgotten, sourcesByDefault, undefinedUser, withInfo, describeError, limits, made, name, withFake, wrongCode };
