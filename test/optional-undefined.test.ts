@@ -3,7 +3,7 @@
  * now allowed by the types) means its default, in every strategy, never a TypeError.
  */
 import { describe, expect, test } from '@jest/globals';
-import { LoginWithAmazonOAuth2Strategy, LoginWithAmazonStrategy } from '../lib/index.js';
+import { LoginWithAmazonCodeExchangeStrategy, LoginWithAmazonOAuth2Strategy, LoginWithAmazonStrategy } from '../lib/index.js';
 
 const verify = async (): Promise<false> => false;
 
@@ -33,5 +33,13 @@ describe('an optional option set to undefined is its default', () => {
       stateTTL: undefined, timeout: undefined, retries: undefined, name: undefined, agent: undefined, passReqToCallback: undefined,
     }, verify);
     expect(strategy.name).toBe('amazon');
+  });
+
+  test('LoginWithAmazonCodeExchangeStrategy', () => {
+    const strategy = new LoginWithAmazonCodeExchangeStrategy({
+      clientID: 'amzn1.application-oa2-client.a', redirectURIs: ['amzn://com.example.shop'], clientSecret: undefined, region: undefined,
+      tokenURL: undefined, profileURL: undefined, timeout: undefined, retries: undefined, name: undefined, agent: undefined, passReqToCallback: undefined,
+    }, verify);
+    expect(strategy.name).toBe('amazon-code');
   });
 });

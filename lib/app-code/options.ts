@@ -9,38 +9,37 @@ export interface LoginWithAmazonCodeExchangeBaseOptions {
   /** The security profile's client id (`amzn1.application-oa2-client.…`), the one the app's SDK uses. Required. */
   clientID: string;
   /** The security profile's client secret. Optional: with it, Amazon grants a refresh token; never logged, never in a URL. */
-  clientSecret?: string;
+  clientSecret?: string | undefined;
   /**
    * The apps' redirect URIs, exactly as their SDKs report them (`amzn://com.example.shop` on
    * Android, `amzn-<bundle id>://` on iOS). A request's `redirect_uri` must be one of them. Required.
    */
   redirectURIs: readonly string[];
   /** Amazon region of the token and profile endpoints. Default `'NA'`. */
-  region?: Region;
+  region?: Region | undefined;
   /** Full token endpoint URL. Default: from `region`. */
-  tokenURL?: string;
+  tokenURL?: string | undefined;
   /** Full profile URL. Default: from `region`. */
-  profileURL?: string;
+  profileURL?: string | undefined;
   /** Milliseconds allowed for each upstream request. Default `5000`. */
-  timeout?: number;
+  timeout?: number | undefined;
   /** Retries of the profile call on network errors and 5xx (the token request is never retried). Default `1`. */
-  retries?: number;
+  retries?: number | undefined;
   /** Strategy name for `passport.authenticate(name)`. Default `'amazon-code'`. */
-  name?: string;
+  name?: string | undefined;
   /** Node agents for the calls to Amazon (see `LoginWithAmazonStrategy`). */
-  agent?: AgentOptions;
+  agent?: AgentOptions | undefined;
 }
 
 export interface LoginWithAmazonCodeExchangeOptions extends LoginWithAmazonCodeExchangeBaseOptions {
   /** When true, verify gets `req` as its first argument. Default `false`. */
-  passReqToCallback?: false;
+  passReqToCallback?: false | undefined;
 }
 export interface LoginWithAmazonCodeExchangeOptionsWithRequest extends LoginWithAmazonCodeExchangeBaseOptions {
   passReqToCallback: true;
 }
-export interface LoginWithAmazonCodeExchangeOptionsWithBoolean extends LoginWithAmazonCodeExchangeBaseOptions {
-  passReqToCallback: boolean;
-}
+/** Options whose `passReqToCallback` is only known at run time; an intersection for the compiler's messages (see `LoginWithAmazonStrategyOptionsWithBoolean`). */
+export type LoginWithAmazonCodeExchangeOptionsWithBoolean = LoginWithAmazonCodeExchangeBaseOptions & { passReqToCallback: boolean };
 
 /** The app-code strategy's defaults and limits, one documented place. */
 export const CODE_EXCHANGE_DEFAULTS = {

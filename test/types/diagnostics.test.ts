@@ -22,6 +22,12 @@ const SNIPPETS: readonly (readonly [string, string, string | undefined])[] = [
   ['website strategy without clientSecret', "new LoginWithAmazonOAuth2Strategy({ clientID: 'a', callbackURL: 'https://a.example/cb' }, async (_a, _r, profile) => profile);", 'clientSecret'],
   ['website strategy without clientID', "new LoginWithAmazonOAuth2Strategy({ clientSecret: 's', callbackURL: 'https://a.example/cb' }, async (_a, _r, profile) => profile);", 'clientID'],
   ['website strategy without callbackURL', "new LoginWithAmazonOAuth2Strategy({ clientID: 'a', clientSecret: 's' }, async (_a, _r, profile) => profile);", 'callbackURL'],
+  ['app-code strategy without redirectURIs', "new LoginWithAmazonCodeExchangeStrategy({ clientID: 'a' }, async (_a, _r, profile) => profile);", 'redirectURIs'],
+  ['app-code strategy without clientID', "new LoginWithAmazonCodeExchangeStrategy({ redirectURIs: ['amzn://com.example.shop'] }, async (_a, _r, profile) => profile);", 'clientID'],
+  ['app-code strategy with optional env values', [
+    "new LoginWithAmazonCodeExchangeStrategy({ clientID: 'a', redirectURIs: ['amzn://com.example.shop'], clientSecret: env.A, tokenURL: env.B,",
+    '  profileURL: env.C, name: env.D }, async (_a, _r, profile) => profile);',
+  ].join('\n'), undefined],
   ['token strategy with optional env values', [
     'new LoginWithAmazonStrategy({ clientID: \'a\', tokenInfoURL: env.A, profileURL: env.B, realm: env.C, name: env.D, appID: env.E,',
     '  accessTokenField: env.F, cache: { prefix: env.G, secret: env.H } }, async (_a, _r, profile) => profile);',
@@ -33,7 +39,7 @@ const SNIPPETS: readonly (readonly [string, string, string | undefined])[] = [
 ];
 
 const HEADER = [
-  "import { LoginWithAmazonOAuth2Strategy, LoginWithAmazonStrategy } from 'passport-login-with-amazon';",
+  "import { LoginWithAmazonCodeExchangeStrategy, LoginWithAmazonOAuth2Strategy, LoginWithAmazonStrategy } from 'passport-login-with-amazon';",
   'const env: Record<string, string | undefined> = process.env;',
   '',
 ].join('\n');
