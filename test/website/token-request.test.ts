@@ -1,6 +1,7 @@
 /** The token request (client authentication in the body or HTTP Basic, nothing in the URL) and refresh(). */
 import { inspect } from 'node:util';
-import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { TokenEndpoint } from '../../lib/amazon/token-endpoint.js';
 import { LoginWithAmazonError, LoginWithAmazonOAuth2Strategy, type LoginWithAmazonTokenSet, type UpstreamContext } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
@@ -19,11 +20,11 @@ afterEach(async () => {
 });
 
 /** Signs in once; returns the refresh token verify received. */
-async function signIn(clientAuthentication: 'body' | 'basic'): Promise<string> {
+async function signIn(clientAuthentication: 'body' | 'basic', accessTokens: string[] = []): Promise<string> {
   const tokens: string[] = [];
   app = await startCodeGrantApp(amazon, {
     options: { clientAuthentication },
-    verify: (_a, refreshToken, profile, done) => { tokens.push(refreshToken ?? ''); done(null, { id: profile.id }); },
+    verify: (accessToken, refreshToken, profile, done) => { accessTokens.push(accessToken); tokens.push(refreshToken ?? ''); done(null, { id: profile.id }); },
   });
   const { res } = await new CookieBrowser(app.url).follow(`${app.url}/auth/amazon`);
   expect(res.status).toBe(200);
@@ -100,25 +101,36 @@ describe('refresh(refreshToken)', () => {
 });
 
 describe('the upstream channel sees the token endpoint', () => {
-  test('one POST trace per token request (sign-in and refresh), without a code, token or secret in any message', async () => {
-    const refreshToken = await signIn('body');
+  test('one POST trace per token request (sign-in and refresh), without a code, verifier, token or secret in any message', async () => {
+    // Recording starts before the sign-in: its exchange (code, verifier, client secret) is checked too.
+    const exchange = jest.spyOn(TokenEndpoint.prototype, 'exchange');
     const upstream = recordUpstream<UpstreamContext>();
+    const accessTokens: string[] = [];
+    let refreshToken = '';
+    let calls: string[][] = [];
     try {
+      refreshToken = await signIn('body', accessTokens);
       await (app as CodeGrantApp).strategy.refresh(refreshToken);
       amazon.revoke(refreshToken);
       await (app as CodeGrantApp).strategy.refresh(refreshToken).catch(() => undefined);
     } finally {
       upstream.stop();
+      calls = exchange.mock.calls;
+      exchange.mockRestore();
     }
+    const [[code = '', verifier = ''] = []] = calls;
+    const secrets = [code, verifier, refreshToken, ...accessTokens, amazon.clientSecret];
+    expect(secrets.map((s) => s.length >= 20)).toEqual(secrets.map(() => true)); // every secret was captured
     const ends = upstream.events.filter((e) => e.phase === 'asyncEnd').map((e) => e.snapshot);
-    expect(ends).toEqual([
-      expect.objectContaining({ endpoint: 'token', method: 'POST', url: amazon.codeGrant.tokenURL, attempt: 1, status: 200 }),
-      expect.objectContaining({ endpoint: 'token', method: 'POST', attempt: 1, status: 400, error: expect.objectContaining({ code: 'LWA_INVALID_GRANT' }) }),
+    expect(ends.map(({ endpoint, method, status }) => ({ endpoint, method, status }))).toEqual([
+      { endpoint: 'token', method: 'POST', status: 200 }, // the sign-in's code exchange
+      { endpoint: 'profile', method: 'GET', status: 200 },
+      { endpoint: 'token', method: 'POST', status: 200 }, // refresh
+      { endpoint: 'token', method: 'POST', status: 400 }, // refresh of a revoked token
     ]);
-    for (const event of upstream.events) {
-      for (const view of [inspect(event, { depth: 6 }), JSON.stringify(event.snapshot)]) {
-        for (const secret of [refreshToken, amazon.clientSecret]) expect(view).not.toContain(secret);
-      }
-    }
+    expect(ends[0]).toMatchObject({ url: amazon.codeGrant.tokenURL, attempt: 1 });
+    expect(ends[3]).toMatchObject({ attempt: 1, error: { code: 'LWA_INVALID_GRANT' } });
+    const views = upstream.events.flatMap((event) => [inspect(event, { depth: 6 }), JSON.stringify(event.snapshot)]);
+    expect(views.filter((view) => secrets.some((secret) => view.includes(secret)))).toEqual([]);
   });
 });
