@@ -90,7 +90,7 @@ export function isLoopback(hostname: string): boolean {
 /** An `https:` URL (plain `http:` only for a loopback host), without credentials. */
 export function endpointURL(value: unknown, option: string, fallback: string): string {
   if (value === undefined) return fallback;
-  const message = `"${option}" must be an https: URL (http: only for a loopback host), without credentials`;
+  const message = `"${option}" must be an absolute https: URL (http: only on loopback), without credentials`;
   if (typeof value !== 'string' || !URL.canParse(value)) throw new TypeError(message);
   const url = new URL(value);
   const secure = url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
