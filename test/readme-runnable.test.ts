@@ -35,8 +35,10 @@ it('finds the Quick start blocks, written as a user writes them', () => {
   expect(blocks.map((b) => [b.name, b.lang])).toEqual(expect.arrayContaining([['quick-start.mjs', 'js'], ['quick-start.ts', 'ts']]));
   for (const { code } of blocks) {
     expect(code).toContain("from 'passport-login-with-amazon'");
-    expect(code).toContain('process.env.LWA_CLIENT_ID'); // the real Amazon defaults: no endpoint options
-    expect(code).not.toMatch(/tokenInfoURL|profileURL|testing/);
+    expect(code).toContain('process.env.LWA_CLIENT_ID');
+    // Amazon's own endpoints unless the env names the fake's (unset here: the preload forwards Amazon's).
+    expect(code.match(/tokenInfoURL: [^,\n]+|profileURL: [^,\n]+/g)).toEqual(['tokenInfoURL: process.env.LWA_TOKENINFO_URL', 'profileURL: process.env.LWA_PROFILE_URL']);
+    expect(code).not.toMatch(/testing/);
   }
 });
 

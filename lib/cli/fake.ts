@@ -12,6 +12,9 @@ export const DEMO_CLIENT_ID = 'amzn1.application-oa2-client.demo';
 const APP = 'http://localhost:3000';
 const CALLBACK_URL = `${APP}/auth/amazon/callback`;
 
+/** The app redirect URI registered for the app-code flow (the README's example app). */
+export const APP_REDIRECT_URI = 'amzn://com.example.shop';
+
 /** Customer of the tokens the fake prints. */
 const DEMO_USER = { name: 'Ada Lovelace', email: 'ada@example.com', postal_code: '98101' };
 
@@ -48,6 +51,8 @@ function text(amazon: FakeAmazon, s: FakeSummary): string {
     `  new LoginWithAmazonStrategy({ clientID: ${quote(s.clientID)}, tokenInfoURL: ${quote(s.tokenInfoURL)}, profileURL: ${quote(s.profileURL)} }, verify);`,
     `  new LoginWithAmazonOAuth2Strategy({ clientID: ${quote(s.clientID)}, clientSecret: ${quote(amazon.clientSecret)}, callbackURL: ${quote(CALLBACK_URL)}, ` +
       `authorizationURL: ${quote(s.authorizationURL)}, tokenURL: ${quote(s.tokenURL)}, profileURL: ${quote(s.profileURL)} }, verify);`,
+    `  new LoginWithAmazonCodeExchangeStrategy({ clientID: ${quote(s.clientID)}, clientSecret: ${quote(amazon.clientSecret)}, redirectURIs: [${quote(APP_REDIRECT_URI)}], ` +
+      `tokenURL: ${quote(s.tokenURL)}, profileURL: ${quote(s.profileURL)} }, verify);`,
     '',
     `A valid token (1 hour, client id ${s.clientID}, user ${DEMO_USER.name}):`,
     `  ${s.token}`,
@@ -58,6 +63,9 @@ function text(amazon: FakeAmazon, s: FakeSummary): string {
     'More tokens (kind: valid, expired, revoked, other-audience):',
     `  curl -X POST '${amazon.url}/tokens?kind=expired'`,
     '',
+    'An app\'s code and verifier, as the Android/iOS SDK returns them (POST them to your app-code route):',
+    `  curl -X POST '${amazon.url}/app-codes?redirect_uri=${encodeURIComponent(APP_REDIRECT_URI)}'`,
+    '',
   ].join('\n');
 }
 
@@ -65,7 +73,7 @@ function text(amazon: FakeAmazon, s: FakeSummary): string {
 export async function runFake(command: FakeCommand): Promise<void> {
   const clientID = command.clientID ?? DEMO_CLIENT_ID;
   const amazon = await createFakeAmazon({
-    clientID, port: command.port, user: DEMO_USER, consent: 'page', redirectURIs: [CALLBACK_URL, CALLBACK_URL.replace('localhost', '127.0.0.1')],
+    clientID, port: command.port, user: DEMO_USER, consent: 'page', redirectURIs: [CALLBACK_URL, CALLBACK_URL.replace('localhost', '127.0.0.1'), APP_REDIRECT_URI],
     tokenRoute: true,
   });
   const token = amazon.issueToken(DEMO_USER);

@@ -26,7 +26,7 @@ import {
 } from './responses.js';
 import { readForm } from './token-grant.js';
 import { send, Timers } from './writer.js';
-import { TOKEN_ROUTE, tokenRouteAnswer } from './token-route.js';
+import { controlRouteAnswer } from './token-route.js';
 import { describeToken, newAccessToken, type FakeProfile, type IssuedToken, type IssueTokenOptions } from './tokens.js';
 
 const PATHS: Readonly<Record<string, FakeEndpoint>> = {
@@ -141,9 +141,9 @@ export class FakeAmazonServer implements FakeAmazon {
       return;
     }
     const url = new URL(String(req.url), this.url);
-    if (this.options.tokenRoute && url.pathname === TOKEN_ROUTE) {
-      const { status, body, headers } = tokenRouteAnswer(req.method, url, this);
-      send(res, status, body, headers, randomUUID());
+    const control = this.options.tokenRoute ? controlRouteAnswer(req.method, url, this) : undefined;
+    if (control) {
+      send(res, control.status, control.body, control.headers, randomUUID());
       return;
     }
     if (url.pathname === AUTHORIZATION_PATH) {

@@ -35,7 +35,11 @@ export interface FakeAmazonOptions {
   user?: FakeProfile;
   /** Port on 127.0.0.1. Default `0` (a free port). */
   port?: number;
-  /** Serve `POST /tokens?kind=valid|expired|revoked|other-audience`, which issues a token (no such route at Amazon). Default `false`. */
+  /**
+   * Serve `POST /tokens?kind=valid|expired|revoked|other-audience`, which issues a token, and
+   * `POST /app-codes?redirect_uri=…`, which answers an app's code and verifier as `authorizeApp()`
+   * does (no such routes at Amazon). Default `false`.
+   */
   tokenRoute?: boolean;
 }
 

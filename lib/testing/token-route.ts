@@ -1,11 +1,16 @@
 /**
- * `POST /tokens` on a fake created with `tokenRoute: true` (the CLI's `fake` command turns it on):
- * issues a token of a kind a test or a person asks for, without access to the fake's object.
+ * Routes of a fake created with `tokenRoute: true` (the CLI's `fake` command turns it on), for a
+ * test or a person without access to the fake's object: `POST /tokens` issues a token of a kind,
+ * `POST /app-codes` does what an app's LWA SDK does and answers its code and verifier.
  */
+import type { AppAuthorization, AppAuthorizeOptions } from './app-sdk.js';
 import type { FakeProfile, IssueTokenOptions } from './tokens.js';
 
-/** The path of the route. */
+/** The path of the token route. */
 export const TOKEN_ROUTE = '/tokens';
+
+/** The path of the app-code route: `POST /app-codes?redirect_uri=amzn://…`. */
+export const APP_CODE_ROUTE = '/app-codes';
 
 /** What `?kind=` may ask for. */
 export const TOKEN_KINDS = ['valid', 'expired', 'revoked', 'other-audience'] as const;
@@ -17,13 +22,29 @@ export const OTHER_AUDIENCE = 'amzn1.application-oa2-client.someone-else';
 interface Issuer {
   issueToken(profile?: FakeProfile, options?: IssueTokenOptions): string;
   revoke(token: string): boolean;
+  authorizeApp(options: AppAuthorizeOptions): AppAuthorization;
+}
+
+type RouteAnswer = { status: number; body: unknown; headers?: Record<string, string> };
+
+/** The answer of a control route, or `undefined` when `url` is not one. */
+export function controlRouteAnswer(method: string | undefined, url: URL, fake: Issuer): RouteAnswer | undefined {
+  if (url.pathname === TOKEN_ROUTE) return tokenRouteAnswer(method, url, fake);
+  if (url.pathname !== APP_CODE_ROUTE) return undefined;
+  if (method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'POST only' }, headers: { allow: 'POST' } };
+  try {
+    return { status: 200, body: fake.authorizeApp({ redirectURI: url.searchParams.get('redirect_uri') ?? '' }) };
+  } catch (err) {
+    // An unregistered redirect URI, say: what the fake's authorization page would refuse.
+    return { status: 400, body: { error: 'invalid_request', error_description: err instanceof Error ? err.message : 'refused' } };
+  }
 }
 
 /**
  * The answer to `POST /tokens?kind=…[&user_id=…&name=…&email=…]`: `{ token, kind }` (200), or an
  * `invalid_request` error for another method (405) or an unknown kind (400).
  */
-export function tokenRouteAnswer(method: string | undefined, url: URL, fake: Issuer): { status: number; body: unknown; headers?: Record<string, string> } {
+export function tokenRouteAnswer(method: string | undefined, url: URL, fake: Issuer): RouteAnswer {
   if (method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'POST only' }, headers: { allow: 'POST' } };
   const kind = url.searchParams.get('kind') ?? 'valid';
   if (!(TOKEN_KINDS as readonly string[]).includes(kind)) {

@@ -97,6 +97,9 @@ describe('fake', () => {
     expect(text).toContain(`new LoginWithAmazonStrategy({ clientID: 'amzn1.application-oa2-client.demo', tokenInfoURL: '${url}/auth/o2/tokeninfo', profileURL: '${url}/user/profile' }, verify);`);
     expect(text).toContain(`new LoginWithAmazonOAuth2Strategy({ clientID: 'amzn1.application-oa2-client.demo', clientSecret: '`);
     expect(text).toContain(`authorizationURL: '${url}/ap/oa', tokenURL: '${url}/auth/o2/token'`);
+    expect(text).toContain(`new LoginWithAmazonCodeExchangeStrategy({ clientID: 'amzn1.application-oa2-client.demo', clientSecret: '`);
+    expect(text).toContain(`redirectURIs: ['amzn://com.example.shop'], tokenURL: '${url}/auth/o2/token', profileURL: '${url}/user/profile' }, verify);`);
+    expect(text).toContain(`curl -X POST '${url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop'`);
     const [, token = ''] = /\n {2}(Atza\|\S+)\n/.exec(text) ?? [];
     expect(text).toContain(`curl -H 'Authorization: Bearer ${token}' http://localhost:3000/api/me`);
     const res = await fetch(`${url}/auth/o2/tokeninfo`, { headers: { 'x-amz-access-token': token } });
@@ -118,6 +121,23 @@ describe('fake', () => {
     const info = await tokeninfo(summary, token);
     expect(info.status).toBe(status);
     expect(info.body.aud).toBe(aud);
+  });
+
+  test('POST /app-codes answers an app\'s code and verifier that the token endpoint exchanges (as the SDK and the app-code strategy would)', async () => {
+    const { summary } = await json();
+    const base = new URL(summary.tokenInfoURL).origin;
+    const res = await fetch(`${base}/app-codes?redirect_uri=${encodeURIComponent('amzn://com.example.shop')}`, { method: 'POST' });
+    expect(res.status).toBe(200);
+    const app = (await res.json()) as { code: string; verifier: string; clientID: string; redirectURI: string };
+    expect(app).toMatchObject({ clientID: summary.clientID, redirectURI: 'amzn://com.example.shop' });
+    const exchange = await fetch(summary.tokenURL, {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'authorization_code', code: app.code, code_verifier: app.verifier, redirect_uri: app.redirectURI, client_id: summary.clientID }),
+    });
+    expect(exchange.status).toBe(200);
+    expect(((await exchange.json()) as { access_token: string }).access_token).toMatch(/^Atza\|/);
+    const unregistered = await fetch(`${base}/app-codes?redirect_uri=${encodeURIComponent('amzn://com.example.other')}`, { method: 'POST' });
+    expect(unregistered.status).toBe(400);
   });
 
   test('POST /tokens refuses an unknown kind (400) and another method (405)', async () => {
