@@ -116,3 +116,11 @@ describe('lib/ layering', () => {
     expect(testing).toContain("from '../amazon/endpoints.js'");
   });
 });
+
+test('the README\'s layout table names every folder of lib/, and only those', () => {
+  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const table = readme.split('<!-- layout -->\n')[1]?.split('\n\n')[1] ?? '';
+  const named = [...table.matchAll(/^\| `lib\/([a-z-]+)\/` \|/gm)].map((m) => m[1]);
+  const folders = [...new Set(files.map(folderOf))].filter((f) => !f.endsWith('.ts'));
+  expect(named.sort()).toEqual(folders.sort());
+});
