@@ -7,10 +7,10 @@
 import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { markedBlocks } from './helpers/readme-blocks.js';
+import { freePort } from './helpers/readme-run.js';
 
 const root = new URL('..', import.meta.url).pathname;
 const BIN = join(root, 'dist/cli/index.js');
@@ -34,15 +34,6 @@ async function output(child: ChildProcessWithoutNullStreams, pattern: RegExp): P
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no ${String(pattern)} in: ${text}`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  server.close();
-  await once(server, 'close');
-  return port;
 }
 
 let dir: string;

@@ -7,8 +7,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
-import { startExpress, startFastify, startKoa, type FrameworkOptions, type RunningApp } from '../helpers/code-grant-frameworks.js';
-import { startNest } from '../helpers/code-grant-nest.js';
+import type { RunningApp } from '../helpers/code-grant-frameworks.js';
+import { SESSIONLESS_FRAMEWORKS } from '../helpers/sessionless-frameworks.js';
 import { stateKeyedStore } from '../helpers/state-keyed-store.js';
 
 const ADA = { user_id: 'amzn1.account.ABINDING0ADA', name: 'Ada Lovelace' };
@@ -16,14 +16,7 @@ let amazon: FakeAmazon;
 beforeAll(async () => { amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.binding', user: ADA }); });
 afterAll(async () => { await amazon.close(); });
 
-/** Name, start, and the status a refused callback gets (Nest's AuthGuard answers a fail() with 401; the others redirect to /login). */
-const frameworks: [string, (a: FakeAmazon, o: FrameworkOptions) => Promise<RunningApp>, number][] = [
-  ['Express 4', (a, o) => startExpress(a, 4, o), 302],
-  ['Express 5', (a, o) => startExpress(a, 5, o), 302],
-  ['Koa (koa-passport)', startKoa, 302],
-  ['Fastify (@fastify/passport + fastifyReplyHook)', startFastify, 302],
-  ['NestJS (AuthGuard)', startNest, 401],
-];
+const frameworks = SESSIONLESS_FRAMEWORKS;
 
 describe.each(frameworks)('%s with a state-keyed store and no session', (_name, start, refused) => {
   let app: RunningApp;

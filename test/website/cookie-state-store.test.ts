@@ -8,8 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/gl
 import { cookieStateStore, MAX_STATE_COOKIE_LENGTH, type StoredState } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
-import { startExpress, startFastify, startKoa, type FrameworkOptions, type RunningApp } from '../helpers/code-grant-frameworks.js';
-import { startNest } from '../helpers/code-grant-nest.js';
+import type { RunningApp } from '../helpers/code-grant-frameworks.js';
+import { SESSIONLESS_FRAMEWORKS } from '../helpers/sessionless-frameworks.js';
 
 const SECRET = 'cookie-state-secret-0123456789abcdef';
 const OLD_SECRET = 'cookie-state-secret-OLD-0123456789abcd';
@@ -135,13 +135,7 @@ let amazon: FakeAmazon;
 beforeAll(async () => { amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.cookiestore', user: ADA }); });
 afterAll(async () => { await amazon.close(); });
 
-const frameworks: [string, (a: FakeAmazon, o: FrameworkOptions) => Promise<RunningApp>, number][] = [
-  ['Express 4', (a, o) => startExpress(a, 4, o), 302],
-  ['Express 5', (a, o) => startExpress(a, 5, o), 302],
-  ['Koa (koa-passport)', startKoa, 302],
-  ['Fastify (@fastify/passport + fastifyReplyHook)', startFastify, 302],
-  ['NestJS (AuthGuard)', startNest, 401],
-];
+const frameworks = SESSIONLESS_FRAMEWORKS;
 
 describe.each(frameworks)('%s with cookieStateStore and no session middleware', (_name, start, refused) => {
   let app: RunningApp;
