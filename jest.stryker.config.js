@@ -3,7 +3,9 @@
 // dist/, start examples or Chromium or redis-server, compare README text, test the fake Amazon of
 // lib/testing (not mutated), or repeat the outcome table through every framework (test/frameworks:
 // each file waits a real second for a timeout, and outcome-table and fault-matrix cover the same
-// lib/ paths through Express). No tsc build (globalSetup): no remaining test reads dist/.
+// lib/ paths through Express), run the CLI or the README's website blocks against dist/, or compile
+// declarations with tsc (test/types: Stryker's instrumented sources are not what users compile).
+// No tsc build (globalSetup): no remaining test reads dist/.
 // No coverage threshold: Stryker measures coverage itself.
 import { URL, fileURLToPath } from 'node:url';
 import base from './jest.config.js';
@@ -12,11 +14,19 @@ import base from './jest.config.js';
 export default {
   ...base,
   globalSetup: undefined,
+  // Transpile only: every mutant's test runner compiles the test files again, and type-checking them
+  // each time (ts-jest's default) is most of a restart; `npm test` and `npm run typecheck` check the types.
+  transform: {
+    '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json', isolatedModules: true }],
+  },
   coverageThreshold: undefined,
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/(package|browser|token/redis|readme-runnable|tls|tls-settings|node-runtime)\\.test\\.ts$',
+    '<rootDir>/test/(readme-website|readme-try-it|install)\\.test\\.ts$',
     '<rootDir>/test/example-[^/]*\\.test\\.ts$',
+    '<rootDir>/test/cli/',
+    '<rootDir>/test/types/',
     '<rootDir>/test/frameworks/',
     '<rootDir>/test/testing/',
   ],

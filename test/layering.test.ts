@@ -117,8 +117,8 @@ describe('lib/ layering', () => {
   });
 });
 
-test('the README\'s layout table names every folder of lib/, and only those', () => {
-  const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+test('the layout table of docs/development.md names every folder of lib/, and only those', () => {
+  const readme = readFileSync(new URL('../docs/development.md', import.meta.url), 'utf8');
   const table = readme.split('<!-- layout -->\n')[1]?.split('\n\n')[1] ?? '';
   const named = [...table.matchAll(/^\| `lib\/([a-z-]+)\/` \|/gm)].map((m) => m[1]);
   const folders = [...new Set(files.map(folderOf))].filter((f) => !f.endsWith('.ts'));

@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { unpackedTarball } from './helpers/pack.js';
 
 const root = new URL('..', import.meta.url).pathname;
-const SHIPPED_DOCS = ['README.md', 'CHANGELOG.md', 'SECURITY.md', 'LICENSE', 'package.json'];
+/** The documents the package ships: the README, the changelog, the security policy, the licence and every guide of docs/. */
+const SHIPPED_DOCS = ['README.md', 'CHANGELOG.md', 'SECURITY.md', 'LICENSE', 'package.json', ...readdirSync(join(root, 'docs')).map((name) => `docs/${name}`)];
 
 describe('the published package', () => {
-  test('ships dist/, README.md, CHANGELOG.md, SECURITY.md, LICENSE and package.json only', () => {
+  test('ships dist/, docs/, README.md, CHANGELOG.md, SECURITY.md, LICENSE and package.json only', () => {
     const out = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
     const [{ files }] = JSON.parse(out) as [{ files: { path: string }[] }];
     const paths = files.map((file) => file.path);

@@ -20,8 +20,8 @@ import { nodeArgs, root, startBlock, stopBlock, type RunningBlock } from './help
 const CLIENT_ID = 'amzn1.application-oa2-client.readme';
 const ADA = { user_id: 'amzn1.account.README0ADA', name: 'Ada Lovelace', email: 'ada@example.com' };
 
-/** The Quick start blocks; the website blocks (`website*`) run in test/readme-website.test.ts. */
-const blocks = markedBlocks('runnable').filter((b) => !b.name.startsWith('website'));
+/** The Quick start blocks; the website blocks run in test/readme-website.test.ts, the mobile app's in test/readme-mobile-app.test.ts. */
+const blocks = markedBlocks('runnable').filter((b) => b.name.startsWith('quick-start'));
 
 /** A TypeScript project as a user would set one up, checking only the extracted file. */
 const TSCONFIG = {

@@ -1,11 +1,11 @@
-/** The README's worst-case time of one authentication, computed from the defaults the code really uses. */
+/** The options guide's worst-case time of one authentication, computed from the defaults the code really uses. */
 import { readFileSync } from 'node:fs';
 import { expect, it } from '@jest/globals';
 import { RETRY_DELAY_MS } from '../lib/amazon/http.js';
 import { CACHE_DEFAULTS } from '../lib/token/cache-options.js';
 import { DEFAULTS } from '../lib/token/options.js';
 
-const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
+const readme = readFileSync(new URL('../docs/options.md', import.meta.url), 'utf8').replace(/\s+/g, ' ');
 const seconds = (ms: number): string => String(ms / 1000);
 
 it('states the time bound with the store read, the retries and their pauses', () => {

@@ -1,5 +1,5 @@
 /**
- * The README's "Sign in on a website" blocks (`<!-- runnable: website*.mjs -->`) run as written,
+ * The website blocks (`<!-- runnable: website*.mjs -->`: the README's Quick start and the sessionless one of docs/website.md) run as written,
  * each in its own process against dist/, as test/readme-runnable.test.ts runs the Quick start:
  * a whole sign-in through the fake Login with Amazon with a cookie jar on `http://localhost:PORT`
  * (the host the block's callbackURL names), Cancel, and the attacker's callback in another browser.
@@ -12,11 +12,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/glob
 import { AUTHORIZATION_HOSTS } from '../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
 import { CookieBrowser } from './helpers/browser-jar.js';
-import { markedBlocks } from './helpers/readme-blocks.js';
+import { doc, markedBlocks } from './helpers/readme-blocks.js';
 import { root, startBlock, stopBlock, type RunningBlock } from './helpers/readme-run.js';
 
 const ADA = { user_id: 'amzn1.account.README0WEBSITE', name: 'Ada Lovelace', email: 'ada@example.com' };
-const blocks = markedBlocks('runnable').filter((b) => b.name.startsWith('website'));
+/** The README's Quick start with a session, then the guide's sessionless variant (docs/website.md). */
+const blocks = [...markedBlocks('runnable'), ...markedBlocks('runnable', doc('website'))].filter((b) => b.name.startsWith('website'));
 
 it('finds both website blocks, written as a user writes them (no fake, no endpoint options)', () => {
   expect(blocks.map((b) => b.name)).toEqual(['website.mjs', 'website-sessionless.mjs']);

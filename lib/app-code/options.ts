@@ -47,6 +47,12 @@ export const CODE_EXCHANGE_DEFAULTS = {
   name: 'amazon-code',
   /** Longest `code` accepted, in bytes; a longer one is refused before Amazon is asked. */
   maxCodeBytes: 2048,
+  /** Amazon region of the token and profile endpoints. */
+  region: 'NA' as Region,
+  /** Milliseconds per upstream request. */
+  timeout: 5000,
+  /** Retries of the profile call (never of the token request). */
+  retries: 1,
 } as const;
 
 /** The validated, defaulted configuration of the app-code strategy. */
@@ -98,7 +104,7 @@ function redirectURIs(value: unknown): readonly string[] {
 export function resolveCodeExchangeOptions(options: unknown): ResolvedCodeExchangeOptions {
   const o = optionsObject(options, 'options');
   assertKnownKeys(o, OPTION_KEYS);
-  const region = o.region ?? 'NA';
+  const region = o.region ?? CODE_EXCHANGE_DEFAULTS.region;
   if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {
     throw new TypeError(`"region" must be one of: ${Object.keys(REGIONS).join(', ')}`);
   }
@@ -112,8 +118,8 @@ export function resolveCodeExchangeOptions(options: unknown): ResolvedCodeExchan
     tokenURL: endpointURL(o.tokenURL, 'tokenURL', `${new URL(api.profileURL).origin}${ENDPOINT_PATHS.token}`),
     profileURL: endpointURL(o.profileURL, 'profileURL', api.profileURL),
     tokenInfoURL: api.tokenInfoURL,
-    timeout: integer(o.timeout, 'timeout', 5000, 1, MAX_TIMEOUT),
-    retries: integer(o.retries, 'retries', 1, 0, 10),
+    timeout: integer(o.timeout, 'timeout', CODE_EXCHANGE_DEFAULTS.timeout, 1, MAX_TIMEOUT),
+    retries: integer(o.retries, 'retries', CODE_EXCHANGE_DEFAULTS.retries, 0, 10),
     passReqToCallback: booleanOption(o.passReqToCallback, 'passReqToCallback', false),
     ...agentOption(o.agent),
   };

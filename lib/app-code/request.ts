@@ -1,7 +1,7 @@
 import type { CodeToRedeem } from '../passport/grant.js';
 
 /**
- * The fixed messages of `fail()` 400, in the order of the README's outcome table. Each names the
+ * The fixed messages of `fail()` 400, in the order of the outcome table of docs/mobile-app.md. Each names the
  * field, never its value (a code or a verifier is a secret).
  */
 export const CODE_EXCHANGE_MESSAGES = {

@@ -62,7 +62,7 @@ export class LoginWithAmazonCodeExchangeStrategy extends Strategy {
     this.tokens = new TokenEndpoint(this.client, { ...config, clientSecret, clientAuthentication: 'body' });
   }
 
-  /** Ends in exactly one of `success`, `fail` or `error`, always after an await; the order follows the README's outcome table. */
+  /** Ends in exactly one of `success`, `fail` or `error`, always after an await; the order follows the outcome table of docs/mobile-app.md. */
   override authenticate(req: any): void {
     const trace = traceAuthenticate(this.name);
     const settle = (action: GrantAction): void => {

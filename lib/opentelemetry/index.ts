@@ -109,7 +109,7 @@ function endUpstream(open: Open, message: UpstreamContext, instruments: Instrume
 /**
  * Subscribes to the library's channels: an INTERNAL span per authentication (child of the active
  * span, such as the HTTP server span), a CLIENT span per HTTP attempt to Amazon under it, and the
- * metrics of the README's table.
+ * metrics of the table in docs/observability.md.
  *
  * @example
  * import { instrumentLoginWithAmazon } from 'passport-login-with-amazon/opentelemetry';

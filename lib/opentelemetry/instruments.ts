@@ -3,7 +3,7 @@ import { ValueType, type Counter, type Histogram, type Meter } from '@openteleme
 /** Bucket bounds (seconds) for both histograms: a cache hit takes microseconds, Amazon tens to hundreds of milliseconds. */
 export const DURATION_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** The metrics of the README's table. */
+/** The metrics of the table in docs/observability.md. */
 export interface Instruments {
   authenticateDuration: Histogram;
   upstreamDuration: Histogram;

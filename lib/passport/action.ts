@@ -1,21 +1,27 @@
 import { asError } from '../core/errors.js';
 
+/** Rethrows `error` as an uncaught exception on the next tick, as an exception from any callback is. */
+export function raiseUncaught(error: Error): void {
+  process.nextTick(() => { throw error; });
+}
+
 /**
  * The last resort for an exception thrown by Passport's error action itself (a custom callback
  * that throws when handed an error): nothing in the strategy can answer any more. Decided
  * synchronously, it is rethrown to the framework, whose error handling catches it; later, it goes
- * to Express's `req.next`, or else is rethrown as an uncaught exception, as from any callback.
+ * to Express's `req.next`, or else to `uncaught` ({@link raiseUncaught}).
  */
-function surface(req: unknown, error: Error, sync: boolean): void {
+function surface(req: unknown, error: Error, sync: boolean, uncaught: (error: Error) => void): void {
   if (sync) throw error;
   const next = typeof req === 'object' && req !== null ? (req as { next?: unknown }).next : undefined;
+  // Stryker disable next-line ConditionalExpression: equivalent; calling a non-function throws inside the try, and the catch hands the error to uncaught as the else branch does.
   if (typeof next === 'function') {
     try {
       (next as (err: Error) => void)(error);
       return;
-    } catch { /* rethrown below */ }
+    } catch { /* handed to uncaught below */ }
   }
-  process.nextTick(() => { throw error; });
+  uncaught(error);
 }
 
 /** How one Passport action is run: the action, Passport's `error()`, and what is known of the request. */
@@ -29,6 +35,12 @@ export interface Delivery {
   req: unknown;
   /** Whether the strategy decided within `authenticate()`'s own call (a framework frame is on the stack). */
   sync: boolean;
+  /**
+   * Where an exception that nothing can answer goes: {@link raiseUncaught} by default. Unit tests
+   * pass a recorder, so that a change sending other exceptions there fails a test instead of
+   * crashing the test runner.
+   */
+  uncaught?: (error: Error) => void;
 }
 
 /**
@@ -36,7 +48,7 @@ export interface Delivery {
  * a `res.json` that throws), the exception goes to `error()`, as passport-http-bearer does; if
  * `error()` throws too, {@link surface} hands it on. It never comes back into a "once" guard.
  */
-export function deliver({ perform, error, isError, req, sync }: Delivery): void {
+export function deliver({ perform, error, isError, req, sync, uncaught = raiseUncaught }: Delivery): void {
   let failure: Error;
   try {
     perform();
@@ -52,5 +64,5 @@ export function deliver({ perform, error, isError, req, sync }: Delivery): void 
       failure = asError(thrown, 'Passport\'s error action threw a non-Error value');
     }
   }
-  surface(req, failure, sync);
+  surface(req, failure, sync, uncaught);
 }

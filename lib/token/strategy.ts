@@ -91,7 +91,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     this.validator.close?.();
   }
 
-  /** Ends in exactly one of `success`, `fail` or `error`; the order follows the README's outcome table. */
+  /** Ends in exactly one of `success`, `fail` or `error`; the order follows the outcome table of docs/outcomes.md. */
   override authenticate(req: any): void {
     const trace = traceAuthenticate(this.name);
     let sync = true;

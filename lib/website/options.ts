@@ -75,6 +75,12 @@ export const OAUTH2_DEFAULTS = {
   stateTTL: 10 * 60 * 1000,
   /** Client authentication at the token endpoint. */
   clientAuthentication: 'body' as 'body' | 'basic',
+  /** Amazon region of the authorization page and the API. */
+  region: 'NA' as Region,
+  /** Milliseconds per upstream request and per call of the state store. */
+  timeout: 5000,
+  /** Retries of the profile call (never of the token request). */
+  retries: 1,
 } as const;
 
 /** The validated, defaulted configuration of the code grant strategy. */
@@ -136,7 +142,7 @@ export function resolveOAuth2Options(options: unknown): ResolvedOAuth2Options {
   const o = optionsObject(options, 'options');
   if (Object.hasOwn(o, 'state')) throw new TypeError(STATE_OPTION_MESSAGE);
   assertKnownKeys(o, OPTION_KEYS);
-  const region = o.region ?? 'NA';
+  const region = o.region ?? OAUTH2_DEFAULTS.region;
   if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) {
     throw new TypeError(`"region" must be one of: ${Object.keys(REGIONS).join(', ')}`);
   }
@@ -161,8 +167,8 @@ export function resolveOAuth2Options(options: unknown): ResolvedOAuth2Options {
     store: store ?? sessionStore(name),
     usesSession: store === undefined,
     stateTTL: integer(o.stateTTL, 'stateTTL', OAUTH2_DEFAULTS.stateTTL, 1000, 24 * 60 * 60 * 1000),
-    timeout: integer(o.timeout, 'timeout', 5000, 1, MAX_TIMEOUT),
-    retries: integer(o.retries, 'retries', 1, 0, 10),
+    timeout: integer(o.timeout, 'timeout', OAUTH2_DEFAULTS.timeout, 1, MAX_TIMEOUT),
+    retries: integer(o.retries, 'retries', OAUTH2_DEFAULTS.retries, 0, 10),
     passReqToCallback: booleanOption(o.passReqToCallback, 'passReqToCallback', false),
     ...agentOption(o.agent),
   };

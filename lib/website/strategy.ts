@@ -40,7 +40,7 @@ export interface LoginWithAmazonAuthenticateOptions {
   state?: unknown;
 }
 
-/** The fixed messages of `fail()`, in the order of the README's callback table. */
+/** The fixed messages of `fail()`, in the order of the callback table of docs/website.md. */
 export const CALLBACK_MESSAGES = {
   badState: 'unable to verify authorization request state',
   accessDenied: 'access denied',
@@ -129,7 +129,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
   }
 
   /**
-   * The callback leg; the order follows the README's callback table. Nothing is acted on, not even
+   * The callback leg; the order follows the callback table of docs/website.md. Nothing is acted on, not even
    * Amazon's `error`, before a valid pending sign-in of this browser is found (and used up).
    */
   private async callback(req: unknown, query: Record<string, unknown>): Promise<Action> {

@@ -26,7 +26,14 @@ describe('options', () => {
   test('default name is "amazon-code"; "name" overrides it', () => {
     expect(build({ ...BASE }).name).toBe('amazon-code');
     expect(build({ ...BASE, name: 'app' }).name).toBe('app');
-    expect(CODE_EXCHANGE_DEFAULTS).toEqual({ name: 'amazon-code', maxCodeBytes: 2048 });
+    expect(CODE_EXCHANGE_DEFAULTS).toEqual({ name: 'amazon-code', maxCodeBytes: 2048, region: 'NA', timeout: 5000, retries: 1 });
+  });
+
+  test('CODE_EXCHANGE_DEFAULTS are the defaults the strategy resolves (region NA hosts, timeout, retries)', () => {
+    const config = configOf(build({ ...BASE }));
+    expect({ timeout: config.timeout, retries: config.retries, tokenURL: config.tokenURL }).toEqual({
+      timeout: CODE_EXCHANGE_DEFAULTS.timeout, retries: CODE_EXCHANGE_DEFAULTS.retries, tokenURL: 'https://api.amazon.com/auth/o2/token',
+    });
   });
 
   test.each([

@@ -1,22 +1,14 @@
-/** The README's "Sign in from a mobile app" section states what the strategy does. */
-import { readFileSync } from 'node:fs';
+/** The guide "Sign in from a mobile app" (docs/mobile-app.md) and its options table state what the strategy does. */
 import { expect, test } from '@jest/globals';
 import { CODE_EXCHANGE_DEFAULTS, CODE_EXCHANGE_MESSAGES, LoginWithAmazonCodeExchangeStrategy } from '../../lib/index.js';
+import { between, doc } from '../helpers/readme-blocks.js';
 
-function section(): string {
-  const readme = readFileSync('README.md', 'utf8');
-  const start = readme.indexOf('<!-- section:app-code ');
-  const end = readme.indexOf('<!-- /section:app-code -->');
-  expect(start).toBeGreaterThan(-1);
-  expect(end).toBeGreaterThan(start);
-  return readme.slice(start, end);
-}
+const section = (): string => doc('mobile-app');
 
 const OPTIONS = ['clientID', 'clientSecret', 'redirectURIs', 'region', 'tokenURL', 'profileURL', 'timeout', 'retries', 'passReqToCallback', 'name', 'agent'];
 
 test('the options table names every option the constructor takes, and no other', () => {
-  const text = section();
-  const table = text.slice(text.indexOf('| option |'), text.indexOf('### The app\'s request'));
+  const table = between(doc('options'), '<!-- options-table: LoginWithAmazonCodeExchangeOptions -->', '\n\n');
   const named = [...table.matchAll(/^\| ((?:`\w+`(?:, )?)+) \|/gm)].flatMap((m) => [...(m[1] ?? '').matchAll(/`(\w+)`/g)].map((n) => n[1]));
   expect(named.sort()).toEqual([...OPTIONS].sort());
   const every = { clientID: 'amzn1.application-oa2-client.readme', clientSecret: 's', redirectURIs: ['amzn://x'], region: 'EU', tokenURL: 'https://t.example/t', profileURL: 'https://p.example/p', timeout: 1, retries: 0, passReqToCallback: false, name: 'n', agent: {} };

@@ -1,21 +1,13 @@
-// The README's framework section names the versions this suite actually ran with.
+// The guide "Frameworks" (docs/frameworks.md) names the versions this suite actually ran with.
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@jest/globals';
+import { doc } from '../helpers/readme-blocks.js';
 
 /** The installed version (read from node_modules: not every package exports its package.json). */
 const v = (name: string): string => (JSON.parse(readFileSync(`node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
 
-function section(name: string): string {
-  const readme = readFileSync('README.md', 'utf8');
-  const start = readme.indexOf(`<!-- section:${name} `);
-  const end = readme.indexOf(`<!-- /section:${name} -->`);
-  expect(start).toBeGreaterThan(-1);
-  expect(end).toBeGreaterThan(start);
-  return readme.slice(start, end);
-}
-
-test('the framework section names the installed versions', () => {
-  const text = section('frameworks');
+test('the framework guide names the installed versions', () => {
+  const text = doc('frameworks');
   expect(v('@nestjs/common')).toBe(v('@nestjs/core'));
   expect(v('@nestjs/platform-express')).toBe(v('@nestjs/core'));
   for (const expected of [

@@ -1,5 +1,5 @@
 /**
- * The README's "Testing your app" recipe in a new app: the blocks marked `<!-- scratch-app: … -->`
+ * The "Testing your app" recipe (docs/testing-your-app.md) in a new app: the blocks marked `<!-- scratch-app: … -->`
  * are its install commands (`commands`) and its files (`package.json`, `test/me.test.ts`, …).
  * Used by test/testing/recipe.test.ts (offline) and by warm-recipe-cache.ts (`npm run warm:recipe`,
  * the `pretest` hook), which fills npm's cache with everything the offline install needs.
@@ -8,7 +8,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { markedBlocks } from './readme-blocks.js';
+import { doc, markedBlocks } from './readme-blocks.js';
 
 const run = promisify(execFile);
 
@@ -29,7 +29,7 @@ export interface Recipe {
 
 /** Reads the recipe from the README; throws on a command line that is not a plain `npm install`. */
 export function readRecipe(): Recipe {
-  const blocks = markedBlocks('scratch-app');
+  const blocks = markedBlocks('scratch-app', doc('testing-your-app'));
   const commands = blocks.find((block) => block.name === 'commands');
   if (!commands) throw new Error('no <!-- scratch-app: commands --> block');
   const installs = commands.code.trim().split('\n').map((line) => {

@@ -10,6 +10,7 @@ import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/te
 import { CookieBrowser } from '../helpers/browser-jar.js';
 import { authenticate, bearer } from '../helpers/channels.js';
 import { startCodeGrantApp, type CodeGrantApp } from '../helpers/code-grant-app.js';
+import { doc } from '../helpers/readme-blocks.js';
 import { createTestSdk, type TestSdk } from '../helpers/otel.js';
 
 let amazon: FakeAmazon;
@@ -86,7 +87,7 @@ const ROWS: Record<string, readonly [Row, readonly (string | undefined)[]]> = {
 
 /** The README table's rows: outcome and error.type. */
 function readmeRows(): [string, string][] {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const readme = doc('observability');
   const table = readme.split('<!-- error-type-table -->\n')[1]?.split('\n\n')[0] ?? '';
   return table.split('\n').slice(2).map((line) => {
     const cells = line.split('|').map((cell) => cell.trim());
@@ -95,7 +96,7 @@ function readmeRows(): [string, string][] {
 }
 
 describe('error.type of the lwa.authenticate span', () => {
-  test('the README table has exactly the rows tested here, with the same values', () => {
+  test('the observability guide\'s table has exactly the rows tested here, with the same values', () => {
     const tested = Object.entries(ROWS).map(([outcome, [, types]]): [string, string] => [outcome, types.at(-1) ?? 'none']);
     expect(readmeRows()).toEqual(tested);
   });
@@ -108,8 +109,8 @@ describe('error.type of the lwa.authenticate span', () => {
   });
 });
 
-test('the README names the OpenTelemetry packages and versions this suite ran with', () => {
-  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+test('the observability guide names the OpenTelemetry packages and versions this suite ran with', () => {
+  const readme = doc('observability');
   const text = readme.split('<!-- otel-versions -->\n')[1]?.split('\n\n')[0] ?? '';
   const version = (name: string): string =>
     (JSON.parse(readFileSync(new URL(`../../node_modules/${name}/package.json`, import.meta.url), 'utf8')) as { version: string }).version;

@@ -10,7 +10,7 @@ import { CookieBrowser } from '../helpers/browser-jar.js';
 import { startCodeGrantApp, verifierOf, type CodeGrantApp, type CodeGrantAppOptions } from '../helpers/code-grant-app.js';
 import type { CallbackSeen } from '../helpers/express-app.js';
 import { expectNoSecret } from '../helpers/leak.js';
-import { readme } from '../helpers/readme-blocks.js';
+import { between, doc } from '../helpers/readme-blocks.js';
 
 const ADA = { user_id: 'amzn1.account.ACODEGRANT0ADA', name: 'Ada Lovelace', email: 'ada@example.com' };
 let amazon: FakeAmazon;
@@ -353,19 +353,19 @@ describe('row: profile insufficient_scope, 4xx, 5xx -> as in the token strategy'
   });
 });
 
-describe('the README\'s callback table', () => {
+describe('the website guide\'s callback table', () => {
+  const guide = doc('website');
+
   test('quotes every fail() message the strategy sends, in the table\'s order', () => {
-    const start = readme.indexOf('### The callback, outcome by outcome');
-    const table = readme.slice(start, readme.indexOf('### Region hosts', start));
+    const table = between(guide, '## The callback, outcome by outcome', '### No pending sign-in');
     const positions = Object.values(CALLBACK_MESSAGES).map((message) => table.indexOf(`"${message}"`));
     expect(positions.every((p) => p > 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
   });
 
   test('says that a host mismatch (localhost vs 127.0.0.1) is the common cause of the bad-state 403, and how to fix it', () => {
-    const start = readme.indexOf('**No pending sign-in for this browser**');
-    expect(start).toBeGreaterThan(readme.indexOf('### The callback, outcome by outcome'));
-    const text = readme.slice(start, readme.indexOf('\n\n', start));
+    const text = between(guide, '### No pending sign-in for this browser', '\n\nThe client secret');
+    expect(guide.indexOf(text)).toBeGreaterThan(guide.indexOf('## The callback, outcome by outcome'));
     expect(text).toMatch(/host mismatch/);
     expect(text).toMatch(/127\.0\.0\.1/);
     expect(text).toMatch(/`localhost`/);

@@ -23,7 +23,15 @@ describe('options', () => {
   test('default name is "amazon", as passport-amazon\'s', () => {
     expect(build({ ...BASE }).name).toBe('amazon');
     expect(build({ ...BASE, name: 'lwa' }).name).toBe('lwa');
-    expect(OAUTH2_DEFAULTS).toMatchObject({ name: 'amazon', scope: ['profile'], stateTTL: 600_000 });
+    expect(OAUTH2_DEFAULTS).toEqual({ name: 'amazon', scope: ['profile'], stateTTL: 600_000, clientAuthentication: 'body', region: 'NA', timeout: 5000, retries: 1 });
+  });
+
+  test('OAUTH2_DEFAULTS are the defaults the strategy resolves', () => {
+    const config = configOf(build({ ...BASE }));
+    expect(config).toMatchObject({
+      scope: OAUTH2_DEFAULTS.scope, stateTTL: OAUTH2_DEFAULTS.stateTTL, clientAuthentication: OAUTH2_DEFAULTS.clientAuthentication,
+      timeout: OAUTH2_DEFAULTS.timeout, retries: OAUTH2_DEFAULTS.retries, authorizationURL: 'https://www.amazon.com/ap/oa',
+    });
   });
 
   test.each([

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
 import { MAX_PENDING_PER_SESSION, SESSION_KEY, sessionStore, type StoredState } from '../../lib/website/state-store.js';
-import { readme } from '../helpers/readme-blocks.js';
+import { doc } from '../helpers/readme-blocks.js';
 import { stateKeyedStore } from '../helpers/state-keyed-store.js';
 
 const record = (n: number): StoredState => ({ verifierSeed: `v${String(n)}`.padEnd(43, 'x'), redirectURI: 'https://a.example/cb', expiresAt: n, requestedScope: ['profile'] });
@@ -75,10 +75,10 @@ describe('the StateStore example of the README and the JSDoc (test/helpers/state
     await expect(store.take({}, 'b', CONTEXT)).resolves.toBeUndefined();
   });
 
-  test('the README and the JSDoc show the same two bounding lines', () => {
+  test('the website guide and the JSDoc show the same two bounding lines', () => {
     const jsdoc = readFileSync(new URL('../../lib/website/state-store.ts', import.meta.url), 'utf8');
     for (const line of [EXPIRY_LINE, CAP_LINE]) {
-      expect(readme).toContain(line);
+      expect(doc('website')).toContain(line);
       expect(jsdoc).toContain(line);
     }
   });
