@@ -44,7 +44,7 @@ function text(amazon: FakeAmazon, s: FakeSummary): string {
   return [
     `Fake Login with Amazon on ${amazon.url} (Ctrl-C stops it).`,
     '',
-    'Run the README\'s Quick start against it:',
+    'Run the README\'s first quick start (server.mjs, an API that takes access tokens) against it:',
     `  LWA_CLIENT_ID=${s.clientID} LWA_TOKENINFO_URL=${s.tokenInfoURL} LWA_PROFILE_URL=${s.profileURL} node server.mjs`,
     '',
     'Or point each strategy at it in your code:',

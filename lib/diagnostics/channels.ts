@@ -28,10 +28,10 @@ export type AuthenticateOutcome = 'success' | 'fail' | 'error' | 'redirect';
  * `state`, a PKCE verifier or a client secret.
  */
 export interface AuthenticateContext {
-  /** The strategy's name (`'amazon-token'`, `'amazon'` for the code grant, unless configured otherwise). */
+  /** The strategy's name (`'amazon-token'`, `'amazon'` for the website sign-in, `'amazon-code'` for an app's code, unless configured otherwise). */
   strategy: string;
   outcome?: AuthenticateOutcome;
-  /** The HTTP status the outcome implies: 200, 302 (redirect), 400, 401, 403, 502, 504 (500 for an app error). */
+  /** The HTTP status the outcome implies: 200, 302 (redirect), 400, 401, 403, 502, 503, 504; 500 for `LWA_CLIENT_AUTH`, a configuration `LWA_AUTHORIZATION_ERROR` or an app error. */
   status?: number;
   /** The `LoginWithAmazonError` code, when the outcome came from one. */
   code?: string;

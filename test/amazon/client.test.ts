@@ -184,12 +184,12 @@ describe('answers', () => {
 
   test('rejects a profile for another user with LWA_USER_MISMATCH', async () => {
     mockAmazon({ profile: [200, profileBody({ user_id: 'amzn1.account.OTHER' })] });
-    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_USER_MISMATCH', status: 401 });
+    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_USER_MISMATCH', status: 401, endpoint: 'profile', message: 'profile and tokeninfo name different users' });
   });
 
   test('rejects a token issued to another client with LWA_AUDIENCE_MISMATCH', async () => {
     mockAmazon({ tokenInfo: [200, tokenInfoBody({ aud: 'someone-else', app_id: 'other-app' })], optionalProfile: true });
-    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_AUDIENCE_MISMATCH', status: 401 });
+    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_AUDIENCE_MISMATCH', status: 401, endpoint: 'tokeninfo', message: 'token was issued to another client' });
   });
 
   test.each([

@@ -11,10 +11,11 @@ it('shows test/fixtures/readme-testing-example.ts verbatim as the "Testing your 
   expect(block?.code).toBe(file);
 });
 
-it('gives exactly the two set-up commands of the demo', () => {
+it('gives exactly the one command of the demo, in a clone of the repository', () => {
   const demo = doc('testing-your-app').split('## Try it: the demo')[1] ?? '';
   const commands = [...demo.matchAll(/```sh\n([\s\S]*?)\n```/g)].map((m) => m[1]);
-  expect(commands).toEqual(['npm ci && npm run example', 'npm ci && npm test']);
+  expect(commands).toEqual(['npm ci && npm run example']);
+  expect(demo).toContain('git clone https://github.com/passport-login-with-amazon/passport-login-with-amazon');
   const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
   expect(pkg.scripts.example).toMatch(/examples\/express\/server\.ts/);
 });
