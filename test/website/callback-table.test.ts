@@ -320,7 +320,7 @@ describe('row: tokens, then profile 200 -> verify -> success()', () => {
   });
 });
 
-describe('row: profile insufficient_scope, 4xx, 5xx -> as in the token strategy', () => {
+describe('row: profile invalid_token, insufficient_scope, 4xx, 5xx -> as in the token strategy', () => {
   async function withProfileFault(options: Partial<LoginWithAmazonOAuth2Options>, fault: Parameters<FakeAmazon['fault']>[1] | undefined): Promise<{ seen: CallbackSeen; secrets: string[] }> {
     const target = await serve({ options: { retries: 0, ...options } });
     const token = amazon.issueToken(ADA, { aud: amazon.clientID, scopes: options.scope ?? ['profile'] });
@@ -335,6 +335,13 @@ describe('row: profile insufficient_scope, 4xx, 5xx -> as in the token strategy'
   test('insufficient_scope fails 403', async () => {
     const { seen, secrets } = await withProfileFault({ scope: ['postal_code'] }, undefined);
     expect(seen).toMatchObject({ err: null, user: false, status: 403, info: { message: 'profile requires a scope the token lacks' } });
+    expectClean(seen.info, secrets);
+    expect(amazon.calls).toMatchObject({ token: 1, profile: 1 });
+  });
+
+  test('invalid_token (the fresh token refused by the profile endpoint) fails 401, with one profile call', async () => {
+    const { seen, secrets } = await withProfileFault({}, { status: 400 });
+    expect(seen).toMatchObject({ err: null, user: false, status: 401 });
     expectClean(seen.info, secrets);
     expect(amazon.calls).toMatchObject({ token: 1, profile: 1 });
   });
