@@ -5,7 +5,7 @@
  * optional, and documents each default that the exported defaults constants hold with that value.
  */
 import { join } from 'node:path';
-import { describe, expect, test } from '@jest/globals';
+import { expect, test } from '@jest/globals';
 import ts from 'typescript';
 import { CACHE_DEFAULTS, CODE_EXCHANGE_DEFAULTS, DEFAULTS, OAUTH2_DEFAULTS } from '../lib/index.js';
 import { doc, root } from './helpers/readme-blocks.js';
@@ -60,37 +60,45 @@ const TABLES = [
   { file: 'website', type: 'CookieStateStoreOptions', defaults: {} },
 ] as const;
 
-describe.each(TABLES)('the $type table of docs/$file.md', (table) => {
-  const rows = optionsTable(doc(table.file), table.type);
+type Table = (typeof TABLES)[number];
+
+/** What is wrong with `table`'s options table in `text`: missing or extra options, wrong "required", wrong defaults. */
+export function problems(text: string, table: Table): string[] {
   const nested: Record<string, { type: string; defaults: Record<string, unknown> }> = 'nested' in table ? table.nested : {};
+  const documented = optionsTable(text, table.type).flatMap((row) => row.names.map((name, i) => ({ name, required: row.defaults === 'required', value: documentedDefault(row.defaults, i, row.names.length) })));
+  const typeOf = (name: string): { props: Map<string, boolean>; key: string; defaults: Record<string, unknown> } => {
+    const [parent = '', child] = name.split('.');
+    if (child === undefined) return { props: properties(table.type), key: parent, defaults: table.defaults };
+    return { props: properties(nested[parent]?.type ?? table.type), key: child, defaults: nested[parent]?.defaults ?? {} };
+  };
+  const expected = [...properties(table.type).keys()];
+  for (const [parent, { type }] of Object.entries(nested)) expected.push(...[...properties(type).keys()].map((name) => `${parent}.${name}`));
+  const names = documented.map((d) => d.name);
+  const found: string[] = [
+    ...expected.filter((name) => !names.includes(name)).map((name) => `${name}: not documented`),
+    ...names.filter((name) => !expected.includes(name)).map((name) => `${name}: not an option of ${table.type}`),
+  ];
+  for (const { name, required, value } of documented) {
+    const { props, key, defaults } = typeOf(name);
+    if (props.has(key) && required !== (props.get(key) === false)) found.push(`${name}: ${required ? '"required" but optional' : 'required but not "required"'}`);
+    if (defaults[key] !== undefined && JSON.stringify(value) !== JSON.stringify(defaults[key])) found.push(`${name}: default ${JSON.stringify(value)}, the code's is ${JSON.stringify(defaults[key])}`);
+  }
+  return found;
+}
 
-  /** Every documented name with what the row says: [name, required, default] (nested ones as `cache.ttl`). */
-  const documented = rows.flatMap((row) => row.names.map((name, i) => ({ name, required: row.defaults === 'required', value: documentedDefault(row.defaults, i, row.names.length) })));
+test.each(TABLES)('the $type table of docs/$file.md names every option of the type and nothing else, "required" exactly for the required ones, and the defaults the exported constants hold', (table) => {
+  expect(problems(doc(table.file), table)).toEqual([]);
+});
 
-  test('names every option of the type, and nothing else', () => {
-    const expected = [...properties(table.type).keys()];
-    for (const [parent, { type }] of Object.entries(nested)) expected.push(...[...properties(type).keys()].map((name) => `${parent}.${name}`));
-    expect(documented.map((d) => d.name).sort()).toEqual(expected.sort());
-  });
-
-  test('says "required" exactly for the options the type requires', () => {
-    const requiredByType = (name: string): boolean => {
-      const [parent, child] = name.split('.');
-      const props = child === undefined ? properties(table.type) : properties(nested[parent ?? '']?.type ?? '');
-      return props.get(child ?? parent ?? '') === false;
-    };
-    expect(documented.map((d) => [d.name, d.required])).toEqual(documented.map((d) => [d.name, requiredByType(d.name)]));
-  });
-
-  test('documents each default the exported constants hold, with that value', () => {
-    const expectedDefault = (name: string): unknown => {
-      const [parent, child] = name.split('.');
-      const defaults: Record<string, unknown> = child === undefined ? table.defaults : nested[parent ?? '']?.defaults ?? {};
-      return defaults[child ?? parent ?? ''];
-    };
-    const checked = documented.filter((d) => expectedDefault(d.name) !== undefined);
-    expect(checked.map((d) => [d.name, d.value])).toEqual(checked.map((d) => [d.name, expectedDefault(d.name)]));
-  });
+test('the checker itself: a missing row, a wrong "required" and a wrong default are each found', () => {
+  const [token, website, appCode] = TABLES;
+  const text = doc('options')
+    .replace(/^\| `cache\.prefix` .*\n/m, '')
+    .replace('| `600000` |', '| `600001` |')
+    .replace("| `clientSecret` | `string` | none |", "| `clientSecret` | `string` | required |");
+  expect(problems(text, token)).toEqual(['cache.prefix: not documented']);
+  expect(problems(text, website)).toEqual(['stateTTL: default 600001, the code\'s is 600000']);
+  expect(problems(text, appCode)).toEqual(['clientSecret: "required" but optional']);
 });
 
 test('the table reader: names, escaped pipes, indented tables, several defaults in one cell', () => {
