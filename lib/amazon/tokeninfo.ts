@@ -49,17 +49,18 @@ export function parseTokenInfo(json: unknown): TokenInfo {
     throw new LoginWithAmazonError('LWA_INVALID_TOKEN', 'tokeninfo rejected the token', { endpoint, upstreamStatus: 200 });
   }
   const info: TokenInfo = {
-    iss: typeof body.iss === 'string' ? body.iss : '',
+    // Checked below, before the result is returned: a non-string is bad('iss'), anything but AMAZON_ISSUER another issuer.
+    iss: body.iss as string,
     user_id: nonEmptyString(body, 'user_id'),
     aud: nonEmptyString(body, 'aud'),
     exp: 0,
   };
-  if (typeof body.exp !== 'number' || !Number.isInteger(body.exp)) throw bad('exp');
-  info.exp = body.exp;
+  if (!Number.isInteger(body.exp)) throw bad('exp'); // Number.isInteger is false for anything but an integer number
+  info.exp = body.exp as number;
   if (body.app_id !== undefined && body.app_id !== null) info.app_id = nonEmptyString(body, 'app_id');
   if (body.iat !== undefined && body.iat !== null) {
-    if (typeof body.iat !== 'number' || !Number.isFinite(body.iat)) throw bad('iat');
-    info.iat = body.iat;
+    if (!Number.isFinite(body.iat)) throw bad('iat'); // Number.isFinite is false for anything but a finite number
+    info.iat = body.iat as number;
   }
   if (body.iss !== undefined && typeof body.iss !== 'string') throw bad('iss');
   if (info.iss !== AMAZON_ISSUER) {
@@ -77,6 +78,7 @@ export function parseTokenInfo(json: unknown): TokenInfo {
  */
 export function assertAudience(info: TokenInfo, audience: Audience): void {
   if (audience.clientIDs.includes(info.aud)) return;
+  // Stryker disable next-line ConditionalExpression: equivalent; appIDs holds only non-empty strings, so it never includes an absent app_id.
   if (info.app_id !== undefined && audience.appIDs.includes(info.app_id)) return;
   throw new LoginWithAmazonError('LWA_AUDIENCE_MISMATCH', 'token was issued to another client', { endpoint });
 }

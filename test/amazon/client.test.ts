@@ -202,6 +202,15 @@ describe('answers', () => {
     expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_BAD_RESPONSE', endpoint: 'profile' });
   });
 
+  test.each([
+    ['tokeninfo', { tokenInfo: [200, '<html><body>502</body></html>'] as [number, unknown], optionalProfile: true }],
+    ['tokeninfo', { tokenInfo: [200, '{"user_id": "amzn1'] as [number, unknown], optionalProfile: true }],
+    ['profile', { profile: [200, '<html><body>502</body></html>'] as [number, unknown] }],
+  ])('a 200 from %s whose body is not JSON is LWA_BAD_RESPONSE with upstreamStatus 200', async (endpoint, replies) => {
+    mockAmazon(replies);
+    expect(await failure(client().validate(TOKEN))).toMatchObject({ code: 'LWA_BAD_RESPONSE', status: 502, endpoint, upstreamStatus: 200 });
+  });
+
   test('does not follow a redirect', async () => {
     let redirected = 0;
     const options = await listen((req, res) => {
