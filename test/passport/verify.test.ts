@@ -1,7 +1,7 @@
 /** The verify callback: both styles, passReqToCallback, first-settled wins, errors. */
 import { describe, expect, jest, test } from '@jest/globals';
 import { LoginWithAmazonStrategy, UNDEFINED_USER_MESSAGE, type VerifyDone, type VerifyFunction, type VerifyFunctionWithRequest } from '../../lib/index.js';
-import { runVerify, type VerifyOutcome } from '../../lib/passport/verify.js';
+import { runVerify, type VerifyOutcome, messageOf } from '../../lib/passport/verify.js';
 import { CLIENT_ID, TOKEN, mockAmazon, tokenInfoBody } from '../helpers/amazon-nock.js';
 
 type Action = ['success', unknown, unknown] | ['fail', unknown, unknown] | ['error', unknown] | ['pass'] | ['redirect'];
@@ -227,5 +227,20 @@ describe('runVerify on its own', () => {
     expect(UNDEFINED_USER_MESSAGE).toBe('verify resolved to undefined without calling done: return the user, or false to reject the token');
     const [outcome] = await settleOf(async () => undefined);
     expect(outcome).toEqual({ kind: 'error', error: new TypeError(UNDEFINED_USER_MESSAGE) });
+  });
+});
+
+describe('messageOf(): the message of verify\'s info, only when it is a string', () => {
+  test.each<[string, unknown, string | undefined]>([
+    ['a string', 'banned', 'banned'],
+    ['{ message } with a string', { message: 'banned' }, 'banned'],
+    ['{ message } with a number', { message: 42 }, undefined],
+    ['{ message } with an object', { message: { toString: () => 'x' } }, undefined],
+    ['an object without message', {}, undefined],
+    ['null', null, undefined],
+    ['undefined', undefined, undefined],
+    ['a number', 7, undefined],
+  ])('%s', (_name, info, expected) => {
+    expect(messageOf(info)).toBe(expected);
   });
 });
