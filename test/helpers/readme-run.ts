@@ -9,9 +9,9 @@ import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { FakeAmazon } from '../../lib/testing/index.js';
-import type { MarkedBlock } from './readme-blocks.js';
+import { root, type MarkedBlock } from './readme-blocks.js';
 
-export const root = new URL('../..', import.meta.url).pathname;
+export { root };
 const PRELOAD = join(root, 'test/fixtures/amazon-redirect.js');
 
 export async function freePort(): Promise<number> {
