@@ -78,11 +78,13 @@ export async function runFake(command: FakeCommand): Promise<void> {
   });
   const token = amazon.issueToken(DEMO_USER);
   const s = summary(amazon, token);
-  process.stdout.write(command.json ? `${JSON.stringify(s)}\n` : text(amazon, s));
-  await new Promise<void>((resolve) => {
+  // Ctrl-C is handled before anything is printed: whoever reads the output may stop it at once.
+  const stopped = new Promise<void>((resolve) => {
     const stop = (): void => { resolve(); };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  process.stdout.write(command.json ? `${JSON.stringify(s)}\n` : text(amazon, s));
+  await stopped;
   await amazon.close();
 }
