@@ -3,8 +3,10 @@
 // dist/, start examples or Chromium or redis-server, compare README text, test the fake Amazon of
 // lib/testing (not mutated), or repeat the outcome table through every framework (test/frameworks:
 // each file waits a real second for a timeout, and outcome-table and fault-matrix cover the same
-// lib/ paths through Express), run the CLI or the README's website blocks against dist/, or compile
-// declarations with tsc (test/types: Stryker's instrumented sources are not what users compile).
+// lib/ paths through Express), run the CLI (as a child process: test/cli/ has in-process tests of
+// it too) or the README's website and mobile-app blocks against dist/, compile declarations with tsc
+// (test/types: Stryker's instrumented sources are not what users compile), or read lib/'s sources
+// and the docs (layering, docs-*, mutation: an instrumented file is not the file they check).
 // No tsc build (globalSetup): no remaining test reads dist/.
 // No coverage threshold: Stryker measures coverage itself.
 import { URL, fileURLToPath } from 'node:url';
@@ -23,9 +25,11 @@ export default {
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/(package|browser|token/redis|readme-runnable|tls|tls-settings|node-runtime)\\.test\\.ts$',
-    '<rootDir>/test/(readme-website|readme-try-it|install)\\.test\\.ts$',
+    '<rootDir>/test/(readme-website|readme-mobile-app|readme-try-it|install)\\.test\\.ts$',
     '<rootDir>/test/example-[^/]*\\.test\\.ts$',
-    '<rootDir>/test/cli/',
+    '<rootDir>/test/(layering|docs-[a-z]+)\\.test\\.ts$',
+    '<rootDir>/test/mutation/',
+    '<rootDir>/test/cli/(check|fake)\\.test\\.ts$',
     '<rootDir>/test/types/',
     '<rootDir>/test/frameworks/',
     '<rootDir>/test/testing/',

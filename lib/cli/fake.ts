@@ -24,6 +24,16 @@ export interface FakeCommand {
   json: boolean;
 }
 
+/** Where the command line writes (`process.stdout`, or a test's collector). */
+export interface Output {
+  write(text: string): unknown;
+}
+
+/** What stops `fake`: the process, which emits SIGINT and SIGTERM, or a test's stand-in. */
+export interface SignalSource {
+  once(signal: 'SIGINT' | 'SIGTERM', listener: () => void): unknown;
+}
+
 /** The one JSON object `fake --json` prints. */
 export interface FakeSummary {
   clientID: string;
@@ -69,8 +79,8 @@ function text(amazon: FakeAmazon, s: FakeSummary): string {
   ].join('\n');
 }
 
-/** Starts the fake, prints the summary, and resolves once a signal has stopped it. */
-export async function runFake(command: FakeCommand): Promise<void> {
+/** Starts the fake, prints the summary to `io.stdout`, and resolves once a signal of `io.signals` has stopped it. */
+export async function runFake(command: FakeCommand, io: { stdout: Output; signals: SignalSource }): Promise<void> {
   const clientID = command.clientID ?? DEMO_CLIENT_ID;
   const amazon = await createFakeAmazon({
     clientID, port: command.port, user: DEMO_USER, consent: 'page', redirectURIs: [CALLBACK_URL, CALLBACK_URL.replace('localhost', '127.0.0.1'), APP_REDIRECT_URI],
@@ -81,10 +91,10 @@ export async function runFake(command: FakeCommand): Promise<void> {
   // Ctrl-C is handled before anything is printed: whoever reads the output may stop it at once.
   const stopped = new Promise<void>((resolve) => {
     const stop = (): void => { resolve(); };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    io.signals.once('SIGINT', stop);
+    io.signals.once('SIGTERM', stop);
   });
-  process.stdout.write(command.json ? `${JSON.stringify(s)}\n` : text(amazon, s));
+  io.stdout.write(command.json ? `${JSON.stringify(s)}\n` : text(amazon, s));
   await stopped;
   await amazon.close();
 }

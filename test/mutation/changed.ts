@@ -1,64 +1,167 @@
-// `npm run mutation:changed [-- <base>]` (run with tsx): mutation testing of the lib/ files a change touched, with a
-// verdict. It mutates the TypeScript files under lib/ that differ from <base> (default: the merge base
-// with origin/main, else HEAD~1; uncommitted changes count too), except lib/testing/ (the fake Amazon,
-// a test helper) and lib/cli/ (tested as a child process, out of Stryker's reach), and fails when any
-// of them scores below 85 % (killed and timed-out mutants over all valid ones, as Stryker counts).
-// The report is reports/mutation/mutation.json; the whole-lib run is `npm run mutation`.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+// `npm run mutation:changed` (run with tsx): mutation testing of the lib/ files touched since they
+// were last scored, with a verdict, and the record of the scores (RECORD, committed).
+//
+// A file is touched when its content is not the one the record scored (its SHA-256 differs), or when
+// the record has no entry for it. The touched files are mutated (Stryker, as stryker.config.js says,
+// static mutants left out), their new scores replace theirs in the record, and the command fails when
+// one of them scores below THRESHOLD (killed and timed-out mutants over all valid ones, as Stryker
+// counts). Nothing touched: nothing to run, exit 0. Every file of lib/ is scored except lib/testing/
+// (the fake Amazon, a test helper).
+//
+// `npm run mutation:changed -- --record <report.json>` records the files of a Stryker JSON report
+// instead (e.g. reports/mutation/mutation.json after `npm run mutation -- --reporters json`), each
+// under the SHA-256 of the source the report holds, so that a report of older code never passes for
+// the current file. Either way the table of docs/testing.md is written again from the record.
+// `npm run mutation:changed -- --not-scored` gives each file the record has no entry for a "not
+// scored yet" entry: the table says so, and the file is scored when it next changes (a whole-lib
+// run takes hours; see docs/testing.md). `.ci/run` runs the command without arguments.
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
 
 export const THRESHOLD = 85;
+export const RECORD = 'test/mutation/scores.json';
+/** The guide whose table of scores is written from the record, between TABLE_MARKERS. */
+export const DOC = 'docs/testing.md';
+export const TABLE_MARKERS = ['<!-- mutation-scores -->', '<!-- /mutation-scores -->'] as const;
 /** Stryker's JSON reporter writes here (no command-line option moves it). */
 const REPORT = 'reports/mutation/mutation.json';
 
-/** The commit to compare with: the argument, else the merge base with origin/main, else HEAD~1. */
-function base(): string {
-  if (process.argv[2]) return process.argv[2];
-  try {
-    return execFileSync('git', ['merge-base', 'HEAD', 'origin/main'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-  } catch {
-    return 'HEAD~1';
-  }
-}
-
-/** lib/ files that differ from `ref` (committed or not) and that mutation testing scores. */
-export function changedFiles(ref: string): string[] {
-  const out = execFileSync('git', ['diff', '--name-only', '--diff-filter=AMR', ref, '--', 'lib'], { encoding: 'utf8' });
-  return out.split('\n').filter((file) => /^lib\/.+\.ts$/.test(file) && !/^lib\/(testing|cli)\//.test(file));
-}
-
 /** The part of Stryker's JSON report (mutation-testing-report-schema) read here. */
-export interface Report { files: Record<string, { mutants: { status: string }[] }> }
-export interface Counts { killed: number; timeout: number; survived: number; noCoverage: number }
+export interface Report { files: Record<string, { source: string; mutants: { status: string }[] }> }
+export interface Counts { killed: number; timeout: number; survived: number; noCoverage: number; ignored: number }
+export interface FileScore extends Counts { sha256: string; score: number }
+/** A file the record names but no run has scored yet (said so in the table, not run by CI until it changes). */
+export interface NotScored { sha256: string; score: null }
+export type Entry = FileScore | NotScored;
+export interface ScoreRecord { files: Record<string, Entry> }
 
-/** Per file of a Stryker JSON report: [file, score in %, counts by status]. */
-export function scores(report: Report): [string, number, Counts][] {
-  return Object.entries(report.files).map(([file, { mutants }]) => {
-    const count = (status: string): number => mutants.filter((m) => m.status === status).length;
-    const detected = count('Killed') + count('Timeout');
-    const valid = detected + count('Survived') + count('NoCoverage');
-    return [file, valid === 0 ? 100 : (100 * detected) / valid, { killed: count('Killed'), timeout: count('Timeout'), survived: count('Survived'), noCoverage: count('NoCoverage') }];
-  });
+export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+
+/** Killed and timed-out mutants over all valid ones (survived and uncovered count against), in %. */
+export function score({ killed, timeout, survived, noCoverage }: Counts): number {
+  const valid = killed + timeout + survived + noCoverage;
+  return valid === 0 ? 100 : (100 * (killed + timeout)) / valid;
 }
 
-if (import.meta.url === `file://${process.argv[1] ?? ''}`) {
-  const ref = base();
-  const files = changedFiles(ref);
-  if (files.length === 0) {
-    console.log(`mutation:changed: no lib/ file to score changed since ${ref}`);
-    process.exit(0);
+/** Per file of a Stryker JSON report: its counts by status, its score and the SHA-256 of its source. */
+export function scoresOf(report: Report): Record<string, FileScore> {
+  const out: Record<string, FileScore> = {};
+  for (const [file, { source, mutants }] of Object.entries(report.files)) {
+    const count = (status: string): number => mutants.filter((m) => m.status === status).length;
+    const counts = { killed: count('Killed'), timeout: count('Timeout'), survived: count('Survived'), noCoverage: count('NoCoverage'), ignored: count('Ignored') };
+    out[file] = { sha256: sha256(source), score: Math.floor(score(counts) * 100) / 100, ...counts };
   }
-  console.log(`mutation:changed: ${String(files.length)} file(s) changed since ${ref}: ${files.join(', ')}`);
-  const run = spawnSync('npx', ['stryker', 'run', '--mutate', files.join(','), '--reporters', 'clear-text,progress,json'], { stdio: 'inherit' });
-  if (run.status !== 0) process.exit(run.status ?? 1);
-  const below: string[] = [];
-  for (const [file, score, counts] of scores(JSON.parse(readFileSync(REPORT, 'utf8')) as Report)) {
-    console.log(`${score.toFixed(2).padStart(6)} %  ${file}  ${JSON.stringify(counts)}`);
-    if (score < THRESHOLD) below.push(file);
+  return out;
+}
+
+/** The TypeScript files of lib/ that mutation testing scores (all but lib/testing/), sorted. */
+export function scorableFiles(root = '.'): string[] {
+  const files = readdirSync(join(root, 'lib'), { recursive: true, encoding: 'utf8' })
+    .map((file) => `lib/${file.split('\\').join('/')}`);
+  return files.filter((file) => file.endsWith('.ts') && !file.startsWith('lib/testing/')).sort();
+}
+
+/** The files whose content is not the one `record` scored (or that it has no entry for). */
+export function touched(record: ScoreRecord, files: string[], read: (file: string) => string): string[] {
+  return files.filter((file) => record.files[file]?.sha256 !== sha256(read(file)));
+}
+
+/** `record` with the entries of `scores` in place of its own, files in order. */
+export function merged(record: ScoreRecord, scores: Record<string, Entry>): ScoreRecord {
+  const files = { ...record.files, ...scores };
+  return { files: Object.fromEntries(Object.keys(files).sort().map((file) => [file, files[file] as Entry])) };
+}
+
+/** "Not scored yet" entries for the files of `files` the record has no entry for. */
+export function notScored(record: ScoreRecord, files: string[], read: (file: string) => string): Record<string, NotScored> {
+  return Object.fromEntries(files.filter((file) => !(file in record.files)).map((file) => [file, { sha256: sha256(read(file)), score: null }]));
+}
+
+const isScored = (entry: Entry): entry is FileScore => entry.score !== null;
+
+const percent = (value: number): string => `${value.toFixed(2)} %`;
+
+/** The record as docs/testing.md shows it: a row per file, then the files scored, together. */
+export function table(record: ScoreRecord): string {
+  const entries = Object.entries(record.files).filter((pair): pair is [string, FileScore] => isScored(pair[1]));
+  const sum = (key: keyof Counts): number => entries.reduce((total, [, s]) => total + s[key], 0);
+  const all: Counts = { killed: sum('killed'), timeout: sum('timeout'), survived: sum('survived'), noCoverage: sum('noCoverage'), ignored: sum('ignored') };
+  const row = (name: string, value: number, c: Counts): string =>
+    `| ${name} | ${percent(value)} | ${String(c.killed)} | ${String(c.timeout)} | ${String(c.survived)} | ${String(c.noCoverage)} | ${String(c.ignored)} |`;
+  return [
+    '| file | score | killed | timed out | survived | no coverage | ignored |',
+    '|---|---|---|---|---|---|---|',
+    ...Object.entries(record.files).map(([file, s]) => (isScored(s) ? row(`\`${file}\``, s.score, s) : `| \`${file}\` | not scored yet | | | | | |`)),
+    row(`**the ${String(entries.length)} files scored**`, Math.floor(score(all) * 100) / 100, all),
+  ].join('\n');
+}
+
+/** `doc` with the text between TABLE_MARKERS replaced by the table of `record`. */
+export function withTable(doc: string, record: ScoreRecord): string {
+  const [open, close] = TABLE_MARKERS;
+  const start = doc.indexOf(open);
+  const end = doc.indexOf(close);
+  if (start === -1 || end < start) throw new Error(`${DOC} has no ${open} ... ${close} section`);
+  return `${doc.slice(0, start + open.length)}\n${table(record)}\n${doc.slice(end)}`;
+}
+
+function readRecord(): ScoreRecord {
+  try {
+    return JSON.parse(readFileSync(RECORD, 'utf8')) as ScoreRecord;
+  } catch {
+    return { files: {} };
   }
+}
+
+function print(scores: Record<string, Entry>): void {
+  for (const [file, s] of Object.entries(scores)) {
+    if (!isScored(s)) {
+      console.log(`   not scored yet  ${file}`);
+      continue;
+    }
+    const { sha256: _, score: value, ...counts } = s;
+    console.log(`${value.toFixed(2).padStart(6)} %  ${file}  ${JSON.stringify(counts)}`);
+  }
+}
+
+function main(args: string[]): number {
+  const record = readRecord();
+  const read = (file: string): string => readFileSync(file, 'utf8');
+  let scores: Record<string, Entry>;
+  if (args[0] === '--not-scored') {
+    scores = notScored(record, scorableFiles(), read);
+  } else if (args[0] === '--record') {
+    if (args[1] === undefined) {
+      console.error('mutation:changed: --record needs the path of a Stryker JSON report');
+      return 2;
+    }
+    scores = scoresOf(JSON.parse(readFileSync(args[1], 'utf8')) as Report);
+  } else {
+    const files = touched(record, scorableFiles(), read);
+    const waiting = Object.entries(record.files).filter(([, entry]) => !isScored(entry)).map(([file]) => file);
+    if (waiting.length > 0) console.log(`mutation:changed: not scored yet, and unchanged since: ${waiting.join(', ')}`);
+    if (files.length === 0) {
+      console.log(`mutation:changed: every lib/ file is as ${RECORD} scored it; nothing to run`);
+      return 0;
+    }
+    console.log(`mutation:changed: ${String(files.length)} file(s) touched since they were last scored: ${files.join(', ')}`);
+    const run = spawnSync('npx', ['stryker', 'run', '--mutate', files.join(','), '--incrementalFile', 'reports/stryker-incremental-changed.json', '--reporters', 'clear-text,progress,json'], { stdio: 'inherit' });
+    if (run.status !== 0) return run.status ?? 1;
+    scores = scoresOf(JSON.parse(readFileSync(REPORT, 'utf8')) as Report);
+  }
+  print(scores);
+  const next = merged(record, scores);
+  writeFileSync(RECORD, `${JSON.stringify(next, null, 2)}\n`);
+  writeFileSync(DOC, withTable(readFileSync(DOC, 'utf8'), next));
+  const below = Object.entries(scores).filter(([, s]) => isScored(s) && s.score < THRESHOLD).map(([file]) => file);
   if (below.length > 0) {
     console.log(`mutation:changed: below ${String(THRESHOLD)} %: ${below.join(', ')}`);
-    process.exit(1);
+    return 1;
   }
-  console.log(`mutation:changed: every changed file scores at least ${String(THRESHOLD)} %`);
+  console.log(`mutation:changed: every file scored now is at least ${String(THRESHOLD)} % (recorded in ${RECORD})`);
+  return 0;
 }
+
+if (import.meta.url === `file://${process.argv[1] ?? ''}`) process.exit(main(process.argv.slice(2)));

@@ -72,6 +72,7 @@ describe('deliver()', () => {
     ['no req.next', {}],
     ['a req.next that is not a function', { next: 'not a function' }],
     ['no request object', null],
+    ['an undefined request', undefined],
     ['a request that is not an object', 'req'],
     ['a req.next that throws', { next: boom('next threw') }],
   ])('later, with %s, it goes to the last resort, once', (_, req) => {

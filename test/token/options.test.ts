@@ -192,4 +192,51 @@ describe('the cache option', () => {
     expect(build({ cache: { store: { get: () => undefined }, secret } })).toThrow('"cache.store" must have get(key) and set(key, value, ttl) methods');
     expect(build({ cache: { store, secret } })).not.toThrow();
   });
+
+  test.each<[string, unknown]>([
+    ['null', null],
+    ['a string', 'redis://localhost'],
+    ['a function with get and set', Object.assign(() => undefined, { get: () => undefined, set: () => undefined })],
+    ['an object with set only', { set: () => undefined }],
+    ['an object whose get is not a function', { get: 'x', set: () => undefined }],
+  ])('cache.store as %s is a TypeError naming the methods', (_name, value) => {
+    expect(build({ cache: { store: value, secret } })).toThrow(/^"cache.store" must have get\(key\) and set\(key, value, ttl\) methods$/);
+  });
+
+  test('without a store and a secret, nothing signs: no secrets', () => {
+    expect(resolveOptions({ clientID: 'c' }).cache).toMatchObject({ secrets: [], store: undefined });
+  });
+
+  test.each<[string, unknown]>([
+    ['a string', 'yes'],
+    ['null', null],
+    ['an array', [{ ttl: 5 }]],
+    ['a number', 1],
+  ])('cache as %s is a TypeError', (_name, value) => {
+    expect(build({ cache: value })).toThrow(/^"cache" must be false, true or an object$/);
+  });
+
+  test('cache: false is off', () => {
+    expect(resolveOptions({ clientID: 'c', cache: false }).cache).toBe(false);
+  });
+
+  test.each<[string, number, number]>([
+    ['ttl', 1, 2 ** 31 - 1],
+    ['max', 1, 10_000_000],
+    ['negativeTtl', 0, 2 ** 31 - 1],
+    ['negativeMax', 1, 10_000_000],
+    ['storeTimeout', 1, 2 ** 31 - 1],
+  ])('cache.%s out of its range names itself and the range', (key, min, max) => {
+    const message = `"cache.${key}" must be an integer from ${String(min)} to ${String(max)}`;
+    expect(build({ cache: { [key]: min - 1 } })).toThrow(message);
+    expect(build({ cache: { [key]: max + 1 } })).toThrow(message);
+    expect(build({ cache: { [key]: 1.5 } })).toThrow(message);
+    expect(resolveOptions({ clientID: 'c', cache: { [key]: min } }).cache).toMatchObject({ [key]: min });
+  });
+
+  test('cache.prefix: a string, else a TypeError; the default otherwise', () => {
+    expect(build({ cache: { prefix: 5 } })).toThrow(/^"cache.prefix" must be a string$/);
+    expect(resolveOptions({ clientID: 'c', cache: { prefix: 'app1:' } }).cache).toMatchObject({ prefix: 'app1:' });
+    expect(resolveOptions({ clientID: 'c' }).cache).toMatchObject({ prefix: 'passport-login-with-amazon:' });
+  });
 });

@@ -1,0 +1,127 @@
+/**
+ * `runFake()` and `summary()` in this process: the text it prints, line for line, or its one JSON
+ * line; the fake it serves (the demo customer, the registered redirect URIs, the consent page, the
+ * token route); and the stop: SIGINT or SIGTERM of the given signal source, listened to before
+ * anything is printed, after which the port is closed.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { APP_REDIRECT_URI, DEMO_CLIENT_ID, runFake, summary } from '../../lib/cli/fake.js';
+import { createFakeAmazon, FAKE_CLIENT_SECRET, type FakeAmazon } from '../../lib/testing/index.js';
+import { capture, freePort, within, type Captured } from './io.js';
+
+describe('summary()', () => {
+  let amazon: FakeAmazon;
+  beforeAll(async () => { amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.mine' }); });
+  afterAll(async () => { await amazon.close(); });
+
+  test('is the client id, the four URLs of the fake and the token, in that order', () => {
+    const s = summary(amazon, 'Atza|t');
+    expect(JSON.stringify(s)).toBe(JSON.stringify({
+      clientID: 'amzn1.application-oa2-client.mine',
+      tokenInfoURL: `${amazon.url}/auth/o2/tokeninfo`, profileURL: `${amazon.url}/user/profile`,
+      authorizationURL: `${amazon.url}/ap/oa`, tokenURL: `${amazon.url}/auth/o2/token`,
+      token: 'Atza|t',
+    }));
+  });
+});
+
+/** Starts `runFake` and waits for what it prints; `stop()` sends the signal and waits for it to end. */
+async function start(options: { port?: number; clientID?: string; json: boolean }): Promise<{ io: Captured; stop: (signal?: 'SIGINT' | 'SIGTERM') => Promise<unknown> }> {
+  const io = capture();
+  const running = runFake({ port: options.port ?? 0, clientID: options.clientID, json: options.json }, io);
+  for (let tries = 0; io.out() === '' && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  return { io, stop: async (signal = 'SIGINT') => { io.signals.emit(signal); return within(running, 5000); } };
+}
+
+const text = (url: string, token: string, clientID = DEMO_CLIENT_ID): string => [
+  `Fake Login with Amazon on ${url} (Ctrl-C stops it).`,
+  '',
+  'Run the README\'s first quick start (server.mjs, an API that takes access tokens) against it:',
+  `  LWA_CLIENT_ID=${clientID} LWA_TOKENINFO_URL=${url}/auth/o2/tokeninfo LWA_PROFILE_URL=${url}/user/profile node server.mjs`,
+  '',
+  'Or point each strategy at it in your code:',
+  `  new LoginWithAmazonStrategy({ clientID: '${clientID}', tokenInfoURL: '${url}/auth/o2/tokeninfo', profileURL: '${url}/user/profile' }, verify);`,
+  `  new LoginWithAmazonOAuth2Strategy({ clientID: '${clientID}', clientSecret: '${FAKE_CLIENT_SECRET}', callbackURL: 'http://localhost:3000/auth/amazon/callback', `
+    + `authorizationURL: '${url}/ap/oa', tokenURL: '${url}/auth/o2/token', profileURL: '${url}/user/profile' }, verify);`,
+  `  new LoginWithAmazonCodeExchangeStrategy({ clientID: '${clientID}', clientSecret: '${FAKE_CLIENT_SECRET}', redirectURIs: ['amzn://com.example.shop'], `
+    + `tokenURL: '${url}/auth/o2/token', profileURL: '${url}/user/profile' }, verify);`,
+  '',
+  `A valid token (1 hour, client id ${clientID}, user Ada Lovelace):`,
+  `  ${token}`,
+  '',
+  'Try it:',
+  `  curl -H 'Authorization: Bearer ${token}' http://localhost:3000/api/me`,
+  '',
+  'More tokens (kind: valid, expired, revoked, other-audience):',
+  `  curl -X POST '${url}/tokens?kind=expired'`,
+  '',
+  'An app\'s code and verifier, as the Android/iOS SDK returns them (POST them to your app-code route):',
+  `  curl -X POST '${url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop'`,
+  '',
+].join('\n');
+
+describe('runFake()', () => {
+  test('prints the text for people, exactly, with the URL of the fake and a token it approves', async () => {
+    const port = await freePort();
+    const { io, stop } = await start({ port, json: false });
+    const url = `http://127.0.0.1:${port}`;
+    const token = /^ {2}(Atza\|\S+)$/m.exec(io.out())?.[1] ?? 'no token printed';
+    expect(io.out()).toBe(text(url, token));
+    const info = await fetch(`${url}/auth/o2/tokeninfo`, { headers: { 'x-amz-access-token': token } });
+    expect(await info.json()).toMatchObject({ aud: DEMO_CLIENT_ID, exp: 3600 });
+    expect(await stop()).toBe('settled');
+  });
+
+  test('json prints the summary as one JSON line; a client id given is the audience of the token', async () => {
+    const { io, stop } = await start({ clientID: 'amzn1.application-oa2-client.mine', json: true });
+    const token = (JSON.parse(io.out()) as { token: string }).token;
+    const url = new URL((JSON.parse(io.out()) as { tokenInfoURL: string }).tokenInfoURL).origin;
+    expect(io.out()).toBe(`{"clientID":"amzn1.application-oa2-client.mine","tokenInfoURL":"${url}/auth/o2/tokeninfo","profileURL":"${url}/user/profile",`
+      + `"authorizationURL":"${url}/ap/oa","tokenURL":"${url}/auth/o2/token","token":"${token}"}\n`);
+    const info = await fetch(`${url}/auth/o2/tokeninfo`, { headers: { 'x-amz-access-token': token } });
+    expect(await info.json()).toMatchObject({ aud: 'amzn1.application-oa2-client.mine' });
+    expect(await stop()).toBe('settled');
+  });
+
+  test('the token is the demo customer\'s, with a name and an email', async () => {
+    const { io, stop } = await start({ json: true });
+    const s = JSON.parse(io.out()) as { token: string; profileURL: string };
+    const profile = await fetch(s.profileURL, { headers: { authorization: `Bearer ${s.token}` } });
+    expect(await profile.json()).toMatchObject({ name: 'Ada Lovelace', email: 'ada@example.com' });
+    expect(await stop()).toBe('settled');
+  });
+
+  test('serves the consent page for the README app\'s callback on localhost and 127.0.0.1, and the app redirect URI, nothing else', async () => {
+    const { io, stop } = await start({ json: true });
+    const url = new URL((JSON.parse(io.out()) as { tokenInfoURL: string }).tokenInfoURL).origin;
+    const page = async (redirectURI: string): Promise<number> => {
+      const query = new URLSearchParams({ client_id: DEMO_CLIENT_ID, redirect_uri: redirectURI, response_type: 'code', scope: 'profile' });
+      return (await fetch(`${url}/ap/oa?${query.toString()}`, { redirect: 'manual' })).status;
+    };
+    expect(await page('http://localhost:3000/auth/amazon/callback')).toBe(200);
+    expect(await page('http://127.0.0.1:3000/auth/amazon/callback')).toBe(200);
+    expect(await page('http://localhost:3000/other')).toBe(400);
+    expect((await fetch(`${url}/app-codes?redirect_uri=${encodeURIComponent(APP_REDIRECT_URI)}`, { method: 'POST' })).status).toBe(200);
+    expect((await fetch(`${url}/app-codes?redirect_uri=${encodeURIComponent('amzn://com.example.other')}`, { method: 'POST' })).status).toBe(400);
+    expect((await fetch(`${url}/tokens?kind=expired`, { method: 'POST' })).status).toBe(200);
+    expect(await stop()).toBe('settled');
+  });
+
+  test.each([['SIGINT' as const], ['SIGTERM' as const]])('listens to SIGINT and SIGTERM before printing, and %s stops it: the port is closed', async (signal) => {
+    const { io, stop } = await start({ json: true });
+    expect(io.listenersAtWrite).toEqual([{ SIGINT: 1, SIGTERM: 1 }]);
+    const { tokenInfoURL } = JSON.parse(io.out()) as { tokenInfoURL: string };
+    expect((await fetch(tokenInfoURL)).status).toBe(400);
+    expect(await stop(signal)).toBe('settled');
+    await expect(fetch(tokenInfoURL)).rejects.toThrow('fetch failed');
+  });
+
+  test('serves until a signal: still running a while after printing', async () => {
+    const io = capture();
+    const running = runFake({ port: 0, clientID: undefined, json: true }, io);
+    expect(await within(running, 300)).toBe('pending');
+    expect(io.out()).toMatch(/^\{"clientID":"amzn1\.application-oa2-client\.demo",/);
+    io.signals.emit('SIGINT');
+    expect(await within(running, 5000)).toBe('settled');
+  });
+});

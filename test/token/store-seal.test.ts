@@ -1,0 +1,114 @@
+/**
+ * Sealer.open() on its own: every refusal has its reason (the `entry-refused` event operators see),
+ * and every bound it checks is tested on both sides.
+ */
+import { afterEach, beforeEach, describe, expect, jest, test } from '@jest/globals';
+import { toProfile } from '../../lib/amazon/profile.js';
+import type { Validation } from '../../lib/amazon/validation.js';
+import { ENTRY_VERSION, MAX_CLOCK_SKEW_MS, Sealer, type EntryKey, type StoreBinding } from '../../lib/token/store-seal.js';
+
+const NOW = 1_800_000_000_000;
+const TTL = 60_000;
+const TOKEN = `Atza|${'s'.repeat(80)}`;
+const BINDING: StoreBinding = { clientIDs: ['client-a'], appIDs: [], tokenInfoURL: 'https://t.example/ti', profileURL: 'https://t.example/p' };
+const USER = 'amzn1.account.SEAL';
+
+function approval({ askedAt = NOW, exp = 3600, profileUser = USER }: { askedAt?: number; exp?: number; profileUser?: string } = {}): Validation {
+  const raw = JSON.stringify({ user_id: profileUser, name: 'Seal' });
+  return { tokenInfo: { iss: 'https://www.amazon.com', user_id: USER, aud: 'client-a', exp }, profile: toProfile(raw, JSON.parse(raw) as unknown), askedAt };
+}
+
+const sealer = (binding: StoreBinding = BINDING): Sealer => new Sealer(['seal-test-secret-0123456789abcdef'], 'p:', binding, TTL);
+const keyOf = (s: Sealer): EntryKey => s.keys(TOKEN)[0] as EntryKey;
+/** An entry with a valid MAC over `data`, whatever `data` says (what only the secret's holder can write). */
+function signed(s: Sealer, data: string): { v: number; data: string; mac: string } {
+  const key = keyOf(s);
+  const mac = (s as unknown as { mac(macKey: Buffer, key: string, data: string): Buffer }).mac(key.macKey, key.key, data);
+  return { v: ENTRY_VERSION, data, mac: mac.toString('base64url') };
+}
+const open = (value: unknown, s = sealer()): ReturnType<Sealer['open']> => s.open(value, keyOf(s));
+
+beforeEach(() => { jest.spyOn(Date, 'now').mockReturnValue(NOW); });
+afterEach(() => { jest.restoreAllMocks(); });
+
+test('an entry sealed by the secret is opened as the approval it holds', () => {
+  const s = sealer();
+  expect(open(s.seal(keyOf(s), approval()), s)).toMatchObject({ tokenInfo: { user_id: USER }, profile: { id: USER, displayName: 'Seal' }, askedAt: NOW });
+});
+
+describe('shape: what is not an entry of this version', () => {
+  const s = sealer();
+  const good = s.seal(keyOf(s), approval());
+  test.each<[string, unknown]>([
+    ['null', null],
+    ['a string', JSON.stringify(good)],
+    ['a number', 3],
+    ['an entry of version 2', { ...good, v: 2 }],
+    ['data that is not a string', { ...good, data: { askedAt: NOW } }],
+    ['a mac that is not a string', { ...good, mac: 7 }],
+  ])('%s', (_, value) => {
+    expect(open(value, s)).toBe('shape');
+  });
+
+  test('signed data that is not JSON, or whose tokeninfo is not one', () => {
+    expect(open(signed(s, '{not json'), s)).toBe('shape');
+    expect(open(signed(s, JSON.stringify({ tokenInfo: { user_id: USER }, profile: '{}', askedAt: NOW })), s)).toBe('shape');
+  });
+
+  test('signed data whose profile names another user', () => {
+    expect(open(s.seal(keyOf(s), approval({ profileUser: 'amzn1.account.OTHER' })), s)).toBe('shape');
+  });
+
+  test('a tokeninfo-only entry read by a strategy that wants the profile', () => {
+    const tokenInfoOnly = { ...approval(), tokenInfoOnly: true };
+    expect(open(s.seal(keyOf(s), tokenInfoOnly), s)).toBe('shape');
+    const reader = sealer({ ...BINDING, profile: false });
+    expect(open(reader.seal(keyOf(reader), tokenInfoOnly), reader)).toMatchObject({ tokenInfoOnly: true, profile: { id: USER } });
+  });
+
+  test('a full entry read by a tokeninfo-only strategy is trimmed to a tokeninfo-only approval', () => {
+    const reader = sealer({ ...BINDING, profile: false });
+    const opened = open(reader.seal(keyOf(reader), approval()), reader) as Validation;
+    expect(opened.tokenInfoOnly).toBe(true);
+    expect(opened.profile).toMatchObject({ id: USER, displayName: '' });
+    expect(JSON.parse(opened.profile._raw)).toEqual(approval().tokenInfo);
+  });
+});
+
+test('mac: a changed byte of the data or of the MAC', () => {
+  const s = sealer();
+  const good = s.seal(keyOf(s), approval());
+  expect(open({ ...good, data: good.data.replace(USER, USER.replace('SEAL', 'SEAM')) }, s)).toBe('mac');
+  expect(open({ ...good, mac: good.mac.slice(0, -2) }, s)).toBe('mac');
+});
+
+test('audience: an entry bound to this binding but naming another client id', () => {
+  const s = sealer();
+  const other = { ...approval(), tokenInfo: { ...approval().tokenInfo, aud: 'client-z' } };
+  expect(open(s.seal(keyOf(s), other), s)).toBe('audience');
+});
+
+describe('age: every bound on both sides', () => {
+  const s = sealer();
+  const at = (askedAt: number, exp = 3600): ReturnType<Sealer['open']> => open(s.seal(keyOf(s), approval({ askedAt, exp })), s);
+
+  test('an askedAt that is not a number', () => {
+    expect(open(signed(s, JSON.stringify({ tokenInfo: approval().tokenInfo, profile: approval().profile._raw, askedAt: String(NOW) })), s)).toBe('age');
+  });
+
+  test(`askedAt in the future: up to ${String(MAX_CLOCK_SKEW_MS)} ms is another host's clock, a millisecond more is refused`, () => {
+    expect(at(NOW + MAX_CLOCK_SKEW_MS)).toMatchObject({ askedAt: NOW + MAX_CLOCK_SKEW_MS });
+    expect(at(NOW + MAX_CLOCK_SKEW_MS + 1)).toBe('age');
+  });
+
+  test('an approval as old as the ttl is refused, a millisecond younger is served', () => {
+    expect(at(NOW - TTL)).toBe('age');
+    expect(at(NOW - TTL + 1)).toMatchObject({ askedAt: NOW - TTL + 1 });
+  });
+
+  test('a token with less than a second to live is refused; a second exactly is served', () => {
+    // exp counts seconds from askedAt: askedAt = NOW - 59 s and exp = 60 s leave 1000 ms.
+    expect(at(NOW - 59_000, 60)).toMatchObject({ askedAt: NOW - 59_000 });
+    expect(at(NOW - 59_001, 60)).toBe('age');
+  });
+});
