@@ -54,6 +54,7 @@ function seal(key: Buffer, plaintext: string, aad: string): string {
 function open(key: Buffer, sealed: string, aad: string): string | undefined {
   if (!sealed.startsWith(VERSION) || sealed.length > MAX_STATE_COOKIE_LENGTH) return undefined;
   const raw = Buffer.from(sealed.slice(VERSION.length), 'base64url');
+  // Stryker disable next-line EqualityOperator: equivalent; exactly 12 + 16 bytes hold an empty plaintext, which recordIn() takes for no record too.
   if (raw.length < 12 + 16) return undefined;
   try {
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, 12)).setAAD(Buffer.from(aad));
@@ -64,11 +65,21 @@ function open(key: Buffer, sealed: string, aad: string): string | undefined {
   }
 }
 
-/** The record in an opened seal, if it is this state's. The plaintext authenticated under our key: JSON we wrote. */
+/**
+ * The record in an opened seal, if it is this state's. The plaintext authenticated under our key,
+ * so it is JSON we wrote; anything else (an empty seal, another shape) is no record, never a throw.
+ */
 function recordIn(plaintext: string | undefined, state: string): StoredState | undefined {
   if (plaintext === undefined) return undefined;
-  const parsed = JSON.parse(plaintext) as { s?: unknown; r?: unknown };
-  return parsed.s === state && isStoredState(parsed.r) ? parsed.r : undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(plaintext);
+  } catch {
+    return undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null) return undefined;
+  const { s, r } = parsed as { s?: unknown; r?: unknown };
+  return s === state && isStoredState(r) ? r : undefined;
 }
 
 /**
