@@ -3,6 +3,9 @@
  * script, with the process's own streams, and sets the exit code main returns.
  */
 import { afterEach, expect, jest, test } from '@jest/globals';
+// Loaded with the file, not inside the test: what main.ts, check.ts and fake.ts do when they load
+// is then module loading (mutation testing's "static" code), not this one test's doing.
+import '../../lib/cli/main.js';
 
 const { argv, exitCode } = process;
 afterEach(() => {
