@@ -39,10 +39,13 @@ export interface ScoreRecord { files: Record<string, Entry> }
 
 export const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
-/** Killed and timed-out mutants over all valid ones (survived and uncovered count against), in %. */
+/**
+ * Killed and timed-out mutants over all valid ones (survived and uncovered count against), in %,
+ * to the hundredth below: 84.999 is 84.99, never rounded up to the threshold.
+ */
 export function score({ killed, timeout, survived, noCoverage }: Counts): number {
   const valid = killed + timeout + survived + noCoverage;
-  return valid === 0 ? 100 : (100 * (killed + timeout)) / valid;
+  return valid === 0 ? 100 : Math.floor((10_000 * (killed + timeout)) / valid) / 100;
 }
 
 /** Per file of a Stryker JSON report: its counts by status, its score and the SHA-256 of its source. */
@@ -51,7 +54,7 @@ export function scoresOf(report: Report): Record<string, FileScore> {
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const count = (status: string): number => mutants.filter((m) => m.status === status).length;
     const counts = { killed: count('Killed'), timeout: count('Timeout'), survived: count('Survived'), noCoverage: count('NoCoverage'), ignored: count('Ignored') };
-    out[file] = { sha256: sha256(source), score: Math.floor(score(counts) * 100) / 100, ...counts };
+    out[file] = { sha256: sha256(source), score: score(counts), ...counts };
   }
   return out;
 }
@@ -94,7 +97,7 @@ export function table(record: ScoreRecord): string {
     '| file | score | killed | timed out | survived | no coverage | ignored |',
     '|---|---|---|---|---|---|---|',
     ...Object.entries(record.files).map(([file, s]) => (isScored(s) ? row(`\`${file}\``, s.score, s) : `| \`${file}\` | not scored yet | | | | | |`)),
-    row(`**the ${String(entries.length)} files scored**`, Math.floor(score(all) * 100) / 100, all),
+    row(`**the ${String(entries.length)} files scored**`, score(all), all),
   ].join('\n');
 }
 
