@@ -12,10 +12,12 @@ export interface UpstreamTrace {
   settle(call: Promise<unknown>): void;
 }
 
-/** The request id header Amazon sets, if it is a string. */
-function requestIdOf(response: Response<string>): string | undefined {
-  const id = response.headers['x-amzn-requestid'];
-  return typeof id === 'string' ? id : undefined;
+/**
+ * Amazon's `x-amzn-RequestId`, or `undefined` when the answer has none. Node joins a repeated
+ * header of this name into one string (only `set-cookie` comes as an array), hence the cast.
+ */
+export function requestIdOf(response: Response<string>): string | undefined {
+  return response.headers['x-amzn-requestid'] as string | undefined;
 }
 
 /**

@@ -62,6 +62,8 @@ describe('requests', () => {
       expect(req.headers.authorization).toBeUndefined();
       expect(req.headers.accept).toBe('application/json');
       expect(req.headers['accept-language']).toBe('en-US');
+      expect(req.headers['accept-encoding']).toBe('identity');
+      expect(req.headers['user-agent']).toBe('passport-login-with-amazon');
     }
   });
 

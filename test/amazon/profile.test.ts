@@ -23,12 +23,13 @@ describe('toProfile', () => {
     expect(profile).toEqual({ provider: 'amazon', id: 'amzn1.account.A', displayName: '', _raw: '{"user_id":"amzn1.account.A"}', _json: { user_id: 'amzn1.account.A' } });
     expect('name' in profile).toBe(false);
     expect('emails' in profile).toBe(false);
+    expect('postalCode' in profile).toBe(false);
   });
 
   test('never gives an empty email or postal code', () => {
     const profile = parse({ user_id: 'u', email: '', postal_code: '', name: null });
-    expect(profile.emails).toBeUndefined();
-    expect(profile.postalCode).toBeUndefined();
+    expect('emails' in profile).toBe(false);
+    expect('postalCode' in profile).toBe(false);
     expect(profile.displayName).toBe('');
   });
 

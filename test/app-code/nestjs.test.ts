@@ -61,6 +61,8 @@ describe(`NestJS ${versionOf('@nestjs/core')} + @nestjs/passport ${versionOf('@n
   });
 
   afterAll(async () => {
+    // A request the app never answered (a test that failed) must not keep the server open.
+    (app.getHttpServer() as import('node:http').Server).closeAllConnections();
     await app.close();
     await amazon.close();
   });
