@@ -4,12 +4,12 @@ import { describe, expect, test } from '@jest/globals';
 import { DOC, merged, notScored, RECORD, score, scorableFiles, scoresOf, sha256, table, TABLE_MARKERS, THRESHOLD, touched, withTable, type FileScore, type ScoreRecord } from './changed.js';
 
 const mutants = (statuses: Record<string, number>): { status: string }[] => Object.entries(statuses).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
-const entry = (source: string, value = 90): FileScore => ({ sha256: sha256(source), score: value, killed: 9, timeout: 0, survived: 1, noCoverage: 0, ignored: 0 });
+const entry = (source: string, value = 90): FileScore => ({ sha256: sha256(source), score: value, killed: 9, timeout: 0, survived: 1, noCoverage: 0, errors: 0, ignored: 0 });
 
 describe('scoresOf()', () => {
   test('counts killed and timed-out mutants as detected, survived and uncovered ones as not; others are not valid', () => {
-    const scores = scoresOf({ files: { 'lib/a.ts': { source: 'const a = 1;', mutants: mutants({ Killed: 15, Timeout: 2, Survived: 2, NoCoverage: 1, CompileError: 3, Ignored: 4 }) } } });
-    expect(scores).toEqual({ 'lib/a.ts': { sha256: sha256('const a = 1;'), score: 85, killed: 15, timeout: 2, survived: 2, noCoverage: 1, ignored: 4 } });
+    const scores = scoresOf({ files: { 'lib/a.ts': { source: 'const a = 1;', mutants: mutants({ Killed: 15, Timeout: 2, Survived: 2, NoCoverage: 1, CompileError: 3, RuntimeError: 2, Ignored: 4 }) } } });
+    expect(scores).toEqual({ 'lib/a.ts': { sha256: sha256('const a = 1;'), score: 85, killed: 15, timeout: 2, survived: 2, noCoverage: 1, errors: 5, ignored: 4 } });
   });
 
   test('a file just under the threshold is under it, never rounded up to it; a file without valid mutants scores 100', () => {
@@ -22,7 +22,7 @@ describe('scoresOf()', () => {
   });
 
   test('score() of counts', () => {
-    expect(score({ killed: 3, timeout: 1, survived: 0, noCoverage: 1, ignored: 7 })).toBe(80);
+    expect(score({ killed: 3, timeout: 1, survived: 0, noCoverage: 1, errors: 4, ignored: 7 })).toBe(80);
   });
 });
 
@@ -71,23 +71,23 @@ test(`${RECORD} has an entry for every file mutation testing scores, and for not
 
 describe('the table of docs/testing.md', () => {
   const record: ScoreRecord = { files: {
-    'lib/a.ts': { sha256: 'x', score: 90, killed: 8, timeout: 1, survived: 1, noCoverage: 0, ignored: 2 },
-    'lib/b.ts': { sha256: 'y', score: 66.66, killed: 2, timeout: 0, survived: 0, noCoverage: 1, ignored: 0 },
+    'lib/a.ts': { sha256: 'x', score: 90, killed: 8, timeout: 1, survived: 1, noCoverage: 0, errors: 3, ignored: 2 },
+    'lib/b.ts': { sha256: 'y', score: 66.66, killed: 2, timeout: 0, survived: 0, noCoverage: 1, errors: 0, ignored: 0 },
   } };
 
   test('table() has a row per file, then the whole, scored from the summed counts', () => {
     expect(table(record).split('\n')).toEqual([
-      '| file | score | killed | timed out | survived | no coverage | ignored |',
-      '|---|---|---|---|---|---|---|',
-      '| `lib/a.ts` | 90.00 % | 8 | 1 | 1 | 0 | 2 |',
-      '| `lib/b.ts` | 66.66 % | 2 | 0 | 0 | 1 | 0 |',
-      '| **the 2 files scored** | 84.61 % | 10 | 1 | 1 | 1 | 2 |',
+      '| file | score | killed | timed out | survived | no coverage | errors | ignored |',
+      '|---|---|---|---|---|---|---|---|',
+      '| `lib/a.ts` | 90.00 % | 8 | 1 | 1 | 0 | 3 | 2 |',
+      '| `lib/b.ts` | 66.66 % | 2 | 0 | 0 | 1 | 0 | 0 |',
+      '| **the 2 files scored** | 84.61 % | 10 | 1 | 1 | 1 | 3 | 2 |',
     ]);
   });
 
   test('a file not scored yet has its row, and no part in the whole', () => {
     const lines = table({ files: { ...record.files, 'lib/c.ts': { sha256: 'z', score: null } } }).split('\n');
-    expect(lines.slice(4)).toEqual(['| `lib/c.ts` | not scored yet | | | | | |', '| **the 2 files scored** | 84.61 % | 10 | 1 | 1 | 1 | 2 |']);
+    expect(lines.slice(4)).toEqual(['| `lib/c.ts` | not scored yet | | | | | | |', '| **the 2 files scored** | 84.61 % | 10 | 1 | 1 | 1 | 3 | 2 |']);
   });
 
   test('withTable() replaces what is between the markers and nothing else; without them it throws', () => {

@@ -30,7 +30,11 @@ const REPORT = 'reports/mutation/mutation.json';
 
 /** The part of Stryker's JSON report (mutation-testing-report-schema) read here. */
 export interface Report { files: Record<string, { source: string; mutants: { status: string }[] }> }
-export interface Counts { killed: number; timeout: number; survived: number; noCoverage: number; ignored: number }
+/**
+ * Mutants by status. `errors`: the covering tests could not run (a test file failed to load, a hook
+ * failed), so the mutant counts neither way; shown so that a test that turns kills into errors is seen.
+ */
+export interface Counts { killed: number; timeout: number; survived: number; noCoverage: number; errors: number; ignored: number }
 export interface FileScore extends Counts { sha256: string; score: number }
 /** A file the record names but no run has scored yet (said so in the table, not run by CI until it changes). */
 export interface NotScored { sha256: string; score: null }
@@ -53,7 +57,10 @@ export function scoresOf(report: Report): Record<string, FileScore> {
   const out: Record<string, FileScore> = {};
   for (const [file, { source, mutants }] of Object.entries(report.files)) {
     const count = (status: string): number => mutants.filter((m) => m.status === status).length;
-    const counts = { killed: count('Killed'), timeout: count('Timeout'), survived: count('Survived'), noCoverage: count('NoCoverage'), ignored: count('Ignored') };
+    const counts = {
+      killed: count('Killed'), timeout: count('Timeout'), survived: count('Survived'), noCoverage: count('NoCoverage'),
+      errors: count('RuntimeError') + count('CompileError'), ignored: count('Ignored'),
+    };
     out[file] = { sha256: sha256(source), score: score(counts), ...counts };
   }
   return out;
@@ -90,13 +97,15 @@ const percent = (value: number): string => `${value.toFixed(2)} %`;
 export function table(record: ScoreRecord): string {
   const entries = Object.entries(record.files).filter((pair): pair is [string, FileScore] => isScored(pair[1]));
   const sum = (key: keyof Counts): number => entries.reduce((total, [, s]) => total + s[key], 0);
-  const all: Counts = { killed: sum('killed'), timeout: sum('timeout'), survived: sum('survived'), noCoverage: sum('noCoverage'), ignored: sum('ignored') };
+  const all: Counts = {
+    killed: sum('killed'), timeout: sum('timeout'), survived: sum('survived'), noCoverage: sum('noCoverage'), errors: sum('errors'), ignored: sum('ignored'),
+  };
   const row = (name: string, value: number, c: Counts): string =>
-    `| ${name} | ${percent(value)} | ${String(c.killed)} | ${String(c.timeout)} | ${String(c.survived)} | ${String(c.noCoverage)} | ${String(c.ignored)} |`;
+    `| ${name} | ${percent(value)} | ${String(c.killed)} | ${String(c.timeout)} | ${String(c.survived)} | ${String(c.noCoverage)} | ${String(c.errors)} | ${String(c.ignored)} |`;
   return [
-    '| file | score | killed | timed out | survived | no coverage | ignored |',
-    '|---|---|---|---|---|---|---|',
-    ...Object.entries(record.files).map(([file, s]) => (isScored(s) ? row(`\`${file}\``, s.score, s) : `| \`${file}\` | not scored yet | | | | | |`)),
+    '| file | score | killed | timed out | survived | no coverage | errors | ignored |',
+    '|---|---|---|---|---|---|---|---|',
+    ...Object.entries(record.files).map(([file, s]) => (isScored(s) ? row(`\`${file}\``, s.score, s) : `| \`${file}\` | not scored yet | | | | | | |`)),
     row(`**the ${String(entries.length)} files scored**`, score(all), all),
   ].join('\n');
 }
