@@ -31,3 +31,10 @@ describe('challenge', () => {
     expect(challenge('R', 'invalid_token', '\r\n"""')).toBe('Bearer realm="R", error="invalid_token"');
   });
 });
+
+describe('error_description is trimmed', () => {
+  test('spaces around the text go; spaces alone are no description', () => {
+    expect(challenge('R', 'invalid_token', '  token has expired  ')).toBe('Bearer realm="R", error="invalid_token", error_description="token has expired"');
+    expect(challenge('R', 'invalid_token', '   ')).toBe('Bearer realm="R", error="invalid_token"');
+  });
+});

@@ -1,7 +1,8 @@
 import { inspect } from 'node:util';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, test } from '@jest/globals';
 import { LoginWithAmazonError } from '../../lib/index.js';
-import { sanitizeCause, toLwaError } from '../../lib/core/errors.js';
+import { asError, sanitizeCause, toLwaError } from '../../lib/core/errors.js';
 import { TOKEN } from '../helpers/amazon-nock.js';
 import { expectNoSecret } from '../helpers/leak.js';
 
@@ -101,5 +102,47 @@ describe('toLwaError', () => {
     expect(copy.message).toBe('GET <url> with <redacted> and <redacted>');
     expect(copy).toMatchObject({ name: 'RequestError', code: 'EPIPE' });
     expect(copy.stack).toBe('RequestError: GET <url> with <redacted> and <redacted>');
+  });
+});
+
+describe('what sanitizeCause and toLwaError keep of odd causes', () => {
+  test('a cause without a string message, name or code: fixed stand-ins, and no code at all', () => {
+    const copy = sanitizeCause({ message: 7, name: 8, code: 9 });
+    expect(copy.message).toBe('unknown error');
+    expect(copy.name).toBe('Error');
+    expect('code' in copy).toBe(false);
+    expect(copy.stack).toBe('Error: unknown error');
+    expect('code' in sanitizeCause(new Error('plain'))).toBe(false);
+    expect(sanitizeCause(new Error('plain')).name).toBe('Error');
+  });
+
+  test('a long message is cut to 200 characters, after scrubbing', () => {
+    const copy = sanitizeCause(new Error(`${'m'.repeat(250)} https://api.amazon.com/x`));
+    expect(copy.message).toBe('m'.repeat(200));
+  });
+
+  test('a TimeoutError without a code is a timeout; a numeric code is no timeout code', () => {
+    expect(toLwaError(Object.assign(new Error('t'), { name: 'TimeoutError' }), 'profile').code).toBe('LWA_TIMEOUT');
+    expect(toLwaError({ name: 'RequestError', code: 5 }, 'profile').code).toBe('LWA_NETWORK');
+  });
+});
+
+describe('asError: a real Error passes as it is, anything else is wrapped', () => {
+  test('an Error of another realm (vm) passes as it is', () => {
+    const foreign = runInNewContext('new Error("from a vm")') as unknown;
+    expect(foreign instanceof Error).toBe(false);
+    expect(asError(foreign, 'wrapped')).toBe(foreign);
+  });
+
+  test('an object that only inherits from Error.prototype passes as it is', () => {
+    const fake = Object.create(Error.prototype) as Error;
+    expect(asError(fake, 'wrapped')).toBe(fake);
+  });
+
+  test.each([[false], [''], [undefined], [null], [0], ['text'], [{ message: 'x' }]])('%p is wrapped, kept as cause', (value) => {
+    const error = asError(value, 'verify threw a non-Error value');
+    expect(error).toBeInstanceOf(Error);
+    expect(error.message).toBe('verify threw a non-Error value');
+    expect(error.cause).toBe(value);
   });
 });

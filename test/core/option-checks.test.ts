@@ -264,3 +264,7 @@ describe('agentOption', () => {
     expect(() => agentOption(value)).toThrow(new TypeError(message));
   });
 });
+
+test('endpointURL takes a string only, not a URL object', () => {
+  expect(() => endpointURL(new URL('https://api.amazon.com/auth/o2/token'), 'tokenURL', 'https://fallback.example/')).toThrow(TypeError);
+});
