@@ -32,6 +32,8 @@ export function traceUpstream(endpoint: Endpoint, url: string, answerError: Answ
   if (!listening(channel)) return undefined;
   const parsed = new URL(url);
   const defaultPort = parsed.protocol === 'https:' ? 443 : 80;
+  // An IPv6 literal without its brackets, as OpenTelemetry's server.address wants it.
+  const serverAddress = parsed.hostname.startsWith('[') ? parsed.hostname.slice(1, -1) : parsed.hostname;
   let open: UpstreamContext | undefined;
   const close = (fill: (context: UpstreamContext) => void): void => {
     const context = open;
@@ -45,7 +47,7 @@ export function traceUpstream(endpoint: Endpoint, url: string, answerError: Answ
       beforeRequest: [(_options, { retryCount }) => {
         open = {
           endpoint, method, url: `${parsed.origin}${parsed.pathname}`,
-          serverAddress: parsed.hostname.replace(/^\[|\]$/g, ''), serverPort: Number(parsed.port || defaultPort),
+          serverAddress, serverPort: Number(parsed.port || defaultPort),
           attempt: retryCount + 1,
         };
         runTrace(channel, open, () => undefined);
@@ -66,16 +68,14 @@ export function traceUpstream(endpoint: Endpoint, url: string, answerError: Answ
       }],
     },
     settle(call) {
-      call.then(
-        () => { close(() => undefined); },
-        (error: unknown) => {
-          close((context) => {
-            context.error = error as LoginWithAmazonError;
-            // Abandoned by the client (tokeninfo said no first): not Amazon failing.
-            if ((context.error.cause as Error | undefined)?.name === 'CancelError') context.cancelled = true;
-          });
-        },
-      );
+      // An answer closed its attempt in afterResponse; a failure may leave one open.
+      call.catch((error: unknown) => {
+        close((context) => {
+          context.error = error as LoginWithAmazonError;
+          // Abandoned by the client (tokeninfo said no first): not Amazon failing.
+          if ((context.error.cause as Error | undefined)?.name === 'CancelError') context.cancelled = true;
+        });
+      });
     },
   };
 }
