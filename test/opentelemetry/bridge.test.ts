@@ -171,3 +171,40 @@ describe('metrics', () => {
     expect(errors.map((p) => [p.attributes, p.value])).toEqual([[{ 'lwa.store.operation': 'get', 'error.type': 'failed' }, 1]]);
   });
 });
+
+describe('attributes set only when known, durations from the start of what they time', () => {
+  test('a first attempt has no resend count, and its span carries Amazon\'s request id', async () => {
+    await authenticate(strategy(), bearer(amazon.issueToken()));
+    const clients = named('GET');
+    expect(clients).toHaveLength(2);
+    for (const client of clients) {
+      expect('http.request.resend_count' in client.attributes).toBe(false);
+      expect(client.attributes['lwa.request_id']).toMatch(/^[0-9a-f-]{36}$/);
+    }
+  });
+
+  test('each duration is at most the time the test took', async () => {
+    const before = performance.now();
+    await authenticate(strategy(), bearer(amazon.issueToken()));
+    const elapsed = (performance.now() - before) / 1000;
+    const points = [...await sdk.points<Histogram>('lwa.authenticate.duration'), ...await sdk.points<Histogram>('lwa.upstream.duration')];
+    expect(points).toHaveLength(3);
+    for (const point of points) {
+      expect(point.value.sum).toBeGreaterThanOrEqual(0);
+      expect(point.value.sum).toBeLessThanOrEqual(elapsed);
+    }
+  });
+
+  test('metric attributes: error.type on a failed attempt, no status where there was no answer, no cache where there was no lookup', async () => {
+    amazon.fault('tokeninfo', { status: 500, times: 1 });
+    await authenticate(strategy({ profile: false }), bearer(amazon.issueToken()));
+    await authenticate(strategy(), { headers: {}, query: {}, body: {} });
+    const upstream = await sdk.points<Histogram>('lwa.upstream.duration');
+    expect(upstream.map((p) => p.attributes).sort((a, b) => String(a['error.type']).localeCompare(String(b['error.type'])))).toStrictEqual([
+      { 'lwa.endpoint': 'tokeninfo', 'http.response.status_code': 500, 'error.type': '500' },
+      { 'lwa.endpoint': 'tokeninfo', 'http.response.status_code': 200 },
+    ]);
+    const auth = await sdk.points<Histogram>('lwa.authenticate.duration');
+    expect(auth.map((p) => p.attributes).find((a) => a['lwa.outcome'] === 'fail')).toStrictEqual({ 'lwa.outcome': 'fail' });
+  });
+});
