@@ -170,11 +170,9 @@ export function instrumentLoginWithAmazon(options: LoginWithAmazonInstrumentatio
   authenticate.subscribe(authenticateHandlers);
   upstream.subscribe(upstreamHandlers);
   dc.subscribe(CACHE_CHANNEL, onCache);
-  let enabled = true;
   return {
+    // Unsubscribing or unbinding what is no longer there is a no-op: a second call does nothing.
     disable() {
-      if (!enabled) return;
-      enabled = false;
       authenticate.start.unbindStore(current);
       authenticate.unsubscribe(authenticateHandlers);
       upstream.unsubscribe(upstreamHandlers);

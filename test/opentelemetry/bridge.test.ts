@@ -207,4 +207,66 @@ describe('attributes set only when known, durations from the start of what they 
     const auth = await sdk.points<Histogram>('lwa.authenticate.duration');
     expect(auth.map((p) => p.attributes).find((a) => a['lwa.outcome'] === 'fail')).toStrictEqual({ 'lwa.outcome': 'fail' });
   });
+
+  test('an attempt without an answer (a timeout): no status key at all, in the span or the metric; a fail without a user: no enduser.id', async () => {
+    instrumentation.disable();
+    instrumentation = instrumentLoginWithAmazon({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider, recordUserId: true });
+    amazon.fault('tokeninfo', { delayMs: 500 });
+    await authenticate(strategy({ retries: 0, profile: false, timeout: 50 }), bearer(amazon.issueToken()));
+    const clients = named('GET');
+    expect(clients).toHaveLength(1);
+    for (const client of clients) {
+      expect(Object.keys(client.attributes).filter((k) => k === 'http.response.status_code' || k === 'lwa.request_id')).toEqual([]);
+    }
+    const auths = named('lwa.authenticate');
+    expect(auths).toHaveLength(1);
+    expect('enduser.id' in (auths[0]?.attributes ?? { 'enduser.id': 'no span' })).toBe(false);
+    const upstream = await sdk.points<Histogram>('lwa.upstream.duration');
+    expect(upstream.map((p) => p.attributes)).toStrictEqual([{ 'lwa.endpoint': 'tokeninfo', 'error.type': 'LWA_TIMEOUT' }]);
+  });
+});
+
+describe('a tracer other than the SDK, which keeps whatever it is handed', () => {
+  // The SDK drops an attribute whose value is undefined; the API's AttributeValue does not admit one,
+  // so the bridge must not hand one to a tracer that stores it as given.
+  test('no attribute is ever set to undefined: not the status or request id of an attempt without an answer, not enduser.id of a fail', async () => {
+    const set: [string, unknown][] = [];
+    const span = {
+      setAttribute(key: string, value: unknown) { set.push([key, value]); return span; },
+      setAttributes(attributes: Record<string, unknown>) { set.push(...Object.entries(attributes)); return span; },
+      setStatus: () => span,
+      end: () => undefined,
+      spanContext: () => ({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }),
+      isRecording: () => true,
+    };
+    const tracerProvider = { getTracer: () => ({
+      startSpan: (_name: string, options: { attributes?: Record<string, unknown> }) => { set.push(...Object.entries(options.attributes ?? {})); return span; },
+    }) } as unknown as NonNullable<Parameters<typeof instrumentLoginWithAmazon>[0]>['tracerProvider'];
+    instrumentation.disable();
+    instrumentation = instrumentLoginWithAmazon({ tracerProvider, meterProvider: sdk.meterProvider, recordUserId: true });
+    amazon.fault('tokeninfo', { delayMs: 500, times: 1 });
+    expect(await authenticate(strategy({ retries: 0, profile: false, timeout: 50 }), bearer(amazon.issueToken()))).toMatchObject({ kind: 'error' });
+    const timedOut = set.splice(0);
+    expect(await authenticate(strategy(), { headers: {}, query: {}, body: {} })).toMatchObject({ kind: 'fail' });
+    const failed = set.splice(0);
+    expect(await authenticate(strategy({ profile: false }), bearer(amazon.issueToken()))).toMatchObject({ kind: 'success' });
+    const succeeded = set.splice(0);
+    const known = (recorded: [string, unknown][]): [string, unknown][] => recorded
+      .filter(([key]) => ['http.response.status_code', 'lwa.request_id', 'enduser.id', 'error.type'].includes(key))
+      .map(([key, value]): [string, unknown] => [key, key === 'lwa.request_id' ? typeof value : value]);
+    // The attempt (no answer: no status, no request id), then the authentication (an error, 504, no user).
+    expect(known(timedOut)).toEqual([['error.type', 'LWA_TIMEOUT'], ['http.response.status_code', 504], ['error.type', 'LWA_TIMEOUT']]);
+    // No upstream call; a fail has a status but no user.
+    expect(known(failed)).toEqual([['http.response.status_code', 401], ['error.type', '401']]);
+    // The attempt answered (status, request id); the success has a status and a user.
+    expect(known(succeeded)).toEqual([['http.response.status_code', 200], ['lwa.request_id', 'string'], ['http.response.status_code', 200], ['enduser.id', expect.any(String)]]);
+    // The channel's type leaves an outcome's status and user optional: one published by hand without them.
+    const channel = dc.tracingChannel<unknown, object>(AUTHENTICATE_CHANNEL);
+    const bare = { strategy: 'by-hand', outcome: 'success' };
+    channel.start.runStores(bare, () => undefined);
+    channel.asyncEnd.publish(bare);
+    const byHand = set.splice(0);
+    expect(byHand).toEqual([['lwa.strategy', 'by-hand'], ['lwa.outcome', 'success']]);
+    expect([...timedOut, ...failed, ...succeeded].filter(([, value]) => value === undefined)).toEqual([]);
+  });
 });
