@@ -114,9 +114,9 @@ export function listening(channel: Tracing<object> | undefined): channel is Trac
   return channel?.hasSubscribers === true;
 }
 
-/** Publishes a store event when anyone listens. */
+/** Publishes a store event (Node does nothing with it when nobody listens). */
 export function publishCacheEvent(event: CacheEvent): void {
-  if (cacheChannel.hasSubscribers) cacheChannel.publish(event);
+  cacheChannel.publish(event);
 }
 
 /**

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import type { Response } from 'got';
 import { LoginWithAmazonError, UPSTREAM_CHANNEL, type UpstreamContext } from '../../lib/index.js';
 import { traceUpstream, type UpstreamTrace } from '../../lib/diagnostics/upstream-trace.js';
+import { listening } from '../../lib/diagnostics/channels.js';
 import { recordTracing, type Recorded } from '../helpers/channels.js';
 
 let recorded: Recorded<UpstreamContext> | undefined;
@@ -43,6 +44,10 @@ const ends = (rec: Recorded<UpstreamContext>): UpstreamContext[] => rec.events.f
 test('a trace exactly when someone listens (other files of a jest worker may have left a subscriber)', () => {
   const listening = dc.tracingChannel(UPSTREAM_CHANNEL).hasSubscribers;
   expect(traceUpstream('tokeninfo', 'https://api.amazon.com/auth/o2/tokeninfo', () => undefined) !== undefined).toBe(listening);
+});
+
+test('no channel (a runtime without tracingChannel) is nobody listening, not a TypeError', () => {
+  expect(listening(undefined)).toBe(false);
 });
 
 describe('where the attempt goes', () => {
