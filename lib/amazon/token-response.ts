@@ -27,7 +27,8 @@ function bad(field: string): LoginWithAmazonError {
 }
 
 function token(value: unknown, field: string): string {
-  if (typeof value !== 'string' || value === '' || Buffer.byteLength(value) > MAX_TOKEN_BYTES || !/^[\x21-\x7e]+$/.test(value)) {
+  // The pattern needs one character at least: an empty string fails it.
+  if (typeof value !== 'string' || Buffer.byteLength(value) > MAX_TOKEN_BYTES || !/^[\x21-\x7e]+$/.test(value)) {
     throw bad(field);
   }
   return value;

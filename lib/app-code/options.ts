@@ -84,7 +84,8 @@ const UNSAFE_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'blob:', 'vbscr
  */
 function redirectURI(value: unknown): string {
   const message = '"redirectURIs" must be a non-empty array of distinct absolute URIs without fragments (app schemes such as amzn://, https:, or http: for a loopback host)';
-  if (typeof value !== 'string' || value === '' || Buffer.byteLength(value) > 2048 || !/^[\x21-\x7e]+$/.test(value) || !URL.canParse(value)) {
+  // The pattern needs one character at least: an empty string fails it.
+  if (typeof value !== 'string' || Buffer.byteLength(value) > 2048 || !/^[\x21-\x7e]+$/.test(value) || !URL.canParse(value)) {
     throw new TypeError(message);
   }
   const url = new URL(value);

@@ -61,8 +61,9 @@ export class SharedStore {
   /** Deletes the token's entries under every secret (when the store can delete). */
   async forget(token: string): Promise<void> {
     const { store } = this.calls;
-    if (typeof store.delete !== 'function') return;
-    await Promise.all(this.sealer.keys(token).map(({ key }) => this.calls.run('delete', () => store.delete?.(key))));
+    const remove = store.delete?.bind(store);
+    if (remove === undefined) return;
+    await Promise.all(this.sealer.keys(token).map(({ key }) => this.calls.run('delete', () => remove(key))));
   }
 
   /** Stops listening to the store's `error` events. */

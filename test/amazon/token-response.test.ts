@@ -12,7 +12,15 @@ const good = { access_token: ACCESS, refresh_token: REFRESH, token_type: 'bearer
 
 describe('parseTokenResponse', () => {
   test('reads Amazon\'s body; expiresAt counts from when the token was asked for', () => {
-    expect(parseTokenResponse(good, 1_000)).toEqual({ accessToken: ACCESS, refreshToken: REFRESH, tokenType: 'bearer', expiresIn: 3600, expiresAt: 3_601_000 });
+    // toStrictEqual: no key for what Amazon did not send (scope).
+    expect(parseTokenResponse(good, 1_000)).toStrictEqual({ accessToken: ACCESS, refreshToken: REFRESH, tokenType: 'bearer', expiresIn: 3600, expiresAt: 3_601_000 });
+  });
+
+  test('tokens of exactly 2048 bytes are taken; scope words are split on any run of spaces', () => {
+    const long = `Atza|${'a'.repeat(2043)}`;
+    expect(Buffer.byteLength(long)).toBe(2048);
+    const set = parseTokenResponse({ ...good, access_token: long, refresh_token: long, scope: ' profile  postal_code ' }, 0);
+    expect([set.accessToken, set.refreshToken, set.scope]).toEqual([long, long, ['profile', 'postal_code']]);
   });
 
   test.each([[3600, 3600], ['3600', 3600], ['60', 60]])('expires_in %p is %d seconds', (value, seconds) => {
@@ -27,6 +35,10 @@ describe('parseTokenResponse', () => {
 
   test.each([
     ['not an object', [], 'token response is not a JSON object'],
+    ['a string', 'access_token', 'token response is not a JSON object'],
+    ['a number', 200, 'token response is not a JSON object'],
+    ['null', null, 'token response is not a JSON object'],
+    ['a token_type that is a number', { ...good, token_type: 1 }, 'unexpected "token_type" in token response'],
     ['no access_token', { ...good, access_token: undefined }, 'token response has no "access_token"'],
     ['an empty access_token', { ...good, access_token: '' }, 'unexpected "access_token" in token response'],
     ['an access_token with a space', { ...good, access_token: 'Atza| x' }, 'unexpected "access_token" in token response'],

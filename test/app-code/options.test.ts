@@ -55,9 +55,15 @@ describe('options', () => {
     [{ redirectURIs: ['data:text/html,x'] }, REDIRECTS],
     [{ redirectURIs: ['https://user:pw@app.example.com/cb'] }, REDIRECTS],
     [{ redirectURIs: [`amzn://${'x'.repeat(2048)}`] }, REDIRECTS],
+    [{ redirectURIs: ['https://user@app.example.com/cb'] }, REDIRECTS],
+    [{ redirectURIs: ['https://:pw@app.example.com/cb'] }, REDIRECTS],
+    // The URL parser would strip these spaces: the check reads the string as given.
+    [{ redirectURIs: [' amzn://com.example.shop'] }, REDIRECTS],
+    [{ redirectURIs: ['amzn://com.example.shop '] }, REDIRECTS],
     [{ tokenURL: 'http://api.example.com/auth/o2/token' }, '"tokenURL" must be an absolute https: URL (http: only on loopback)'],
     [{ profileURL: 'ftp://x/' }, '"profileURL" must be an absolute https: URL (http: only on loopback)'],
     [{ region: 'US' }, '"region" must be one of: NA, EU, FE'],
+    [{ region: ['NA'] }, '"region" must be one of: NA, EU, FE'],
     [{ timeout: 0 }, '"timeout" must be an integer'],
     [{ retries: 11 }, '"retries" must be an integer from 0 to 10'],
     [{ name: '' }, '"name" must be a non-empty string'],
@@ -79,6 +85,12 @@ describe('options', () => {
   test('app schemes (Android amzn://, iOS amzn-<bundle id>://), https: and loopback http: are redirect URIs, kept exactly as given', () => {
     const redirectURIs = ['amzn://com.example.shop', 'amzn-com.example.shop://', 'amzn-com.example.shop://?sdk=ios', 'https://app.example.com/cb', 'http://127.0.0.1:8080/cb'];
     expect(configOf(build({ ...BASE, redirectURIs })).redirectURIs).toEqual(redirectURIs);
+  });
+
+  test('a redirect URI of exactly 2048 bytes is taken', () => {
+    const longest = `amzn://${'x'.repeat(2041)}`;
+    expect(Buffer.byteLength(longest)).toBe(2048);
+    expect(configOf(build({ ...BASE, redirectURIs: [longest] })).redirectURIs).toEqual([longest]);
   });
 
   test('clientSecret may be left out (a public client), and agents are taken', () => {

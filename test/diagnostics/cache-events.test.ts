@@ -36,6 +36,27 @@ function approval(aud: string): Validation {
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => { setTimeout(resolve, ms); });
 
 describe('store failures', () => {
+  test('a key the store answers with null or undefined (a Redis miss) is a plain miss: no entry-refused event', async () => {
+    cache = recordCache();
+    for (const answer of [null, undefined]) {
+      const shared = sharedStore({ get: () => Promise.resolve(answer), set: () => undefined });
+      expect(await shared.read(TOKEN)).toBeUndefined();
+    }
+    expect(cache.events).toEqual([]);
+  });
+
+  test('forget(): a store without delete gets no call and publishes nothing; a failing delete is a store-error event naming delete', async () => {
+    cache = recordCache();
+    const calls: string[] = [];
+    const withoutDelete: CacheStore = { get: (key) => { calls.push(`get ${key}`); }, set: (key) => { calls.push(`set ${key}`); } };
+    await expect(sharedStore(withoutDelete).forget(TOKEN)).resolves.toBeUndefined();
+    expect([calls, cache.events]).toEqual([[], []]);
+    const failing: CacheStore = { ...withoutDelete, delete: function (this: unknown, key) { calls.push(`delete ${key.length} ${String(this === failing)}`); return Promise.reject(new Error('down')); } };
+    await expect(sharedStore(failing).forget(TOKEN)).resolves.toBeUndefined();
+    expect(calls).toEqual([expect.stringMatching(/^delete \d+ true$/)]);
+    expect(cache.events).toEqual([{ type: 'store-error', operation: 'delete', reason: 'failed' }]);
+  });
+
   test('a failing get, a failing set and an error event are store-error events naming the operation', async () => {
     cache = recordCache();
     const events = new EventEmitter();

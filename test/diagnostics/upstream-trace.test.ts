@@ -42,8 +42,8 @@ const flush = (): Promise<void> => new Promise((resolve) => { setImmediate(resol
 const ends = (rec: Recorded<UpstreamContext>): UpstreamContext[] => rec.events.filter((e) => e.phase === 'asyncEnd').map((e) => e.snapshot);
 
 test('a trace exactly when someone listens (other files of a jest worker may have left a subscriber)', () => {
-  const listening = dc.tracingChannel(UPSTREAM_CHANNEL).hasSubscribers;
-  expect(traceUpstream('tokeninfo', 'https://api.amazon.com/auth/o2/tokeninfo', () => undefined) !== undefined).toBe(listening);
+  const someoneListens = dc.tracingChannel(UPSTREAM_CHANNEL).hasSubscribers;
+  expect(traceUpstream('tokeninfo', 'https://api.amazon.com/auth/o2/tokeninfo', () => undefined) !== undefined).toBe(someoneListens);
 });
 
 test('no channel (a runtime without tracingChannel) is nobody listening, not a TypeError', () => {

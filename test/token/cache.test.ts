@@ -5,6 +5,8 @@
 import { describe, expect, jest, test } from '@jest/globals';
 import { LoginWithAmazonError, LoginWithAmazonStrategy, type CacheOptions, type Validation, type VerifyFunction } from '../../lib/index.js';
 import { CachingValidator } from '../../lib/token/cache.js';
+import type { ValidationNote } from '../../lib/diagnostics/channels.js';
+import { toProfile } from '../../lib/amazon/profile.js';
 import { resolveCacheOptions, type ResolvedCacheOptions } from '../../lib/token/cache-options.js';
 import { createFakeAmazon } from '../../lib/testing/index.js';
 import { fakeAmazonSuite } from '../helpers/fake-amazon-suite.js';
@@ -281,6 +283,59 @@ describe('CachingValidator', () => {
     await expect(validator.validate('Atza|t')).rejects.toMatchObject({ code: 'LWA_UPSTREAM_STATUS' });
     await expect(validator.validate('Atza|t')).rejects.toMatchObject({ code: 'LWA_UPSTREAM_STATUS' });
     expect(upstream.validate).toHaveBeenCalledTimes(2);
+  });
+
+  test('validate() notes how it was answered: hit for a live approval and for a remembered rejection', async () => {
+    const good = new CachingValidator({ validate: () => Promise.resolve(validation()) }, options(), BINDING);
+    const notes = [{}, {}] as ValidationNote[];
+    await good.validate('Atza|t', notes[0]);
+    await good.validate('Atza|t', notes[1]);
+    const bad = new CachingValidator({ validate: () => Promise.reject(new LoginWithAmazonError('LWA_INVALID_TOKEN', 'no good')) }, options({ negativeTtl: 60_000 }), BINDING);
+    const rejected = [{}, {}] as ValidationNote[];
+    await expect(bad.validate('Atza|t', rejected[0])).rejects.toMatchObject({ code: 'LWA_INVALID_TOKEN' });
+    await expect(bad.validate('Atza|t', rejected[1])).rejects.toMatchObject({ code: 'LWA_INVALID_TOKEN' });
+    expect([...notes, ...rejected].map((note) => note.cache)).toEqual(['miss', 'hit', 'miss', 'hit']);
+  });
+
+  test('forget() during the only lookup: the waiting request still gets its answer, and nothing is cached', async () => {
+    let release = (): void => undefined;
+    const upstream = { validate: () => new Promise<Validation>((resolve) => { release = () => { resolve(validation()); }; }) };
+    const validator = new CachingValidator(upstream, options(), BINDING);
+    const waiting = validator.validate('Atza|t');
+    await new Promise((resolve) => setImmediate(resolve));
+    await validator.forget('Atza|t');
+    release();
+    await expect(waiting).resolves.toMatchObject({ profile: { id: 'amzn1.account.U' } });
+    expect(validator.cached('Atza|t')).toBeUndefined();
+  });
+
+  test('forget() while the shared store is being read: its approval answers the request but is not kept in memory', async () => {
+    const map = new Map<string, unknown>();
+    const store = { get: (key: string) => map.get(key), set: (key: string, value: unknown) => { map.set(key, value); } };
+    // A profile as Amazon sends it: the store keeps the raw body and parses it again when read.
+    const raw = JSON.stringify({ user_id: 'amzn1.account.U', name: 'U', email: 'u@example.com' });
+    const approved: Validation = { ...validation(), profile: toProfile(raw, JSON.parse(raw) as unknown) };
+    const writer = new CachingValidator({ validate: () => Promise.resolve(approved) }, options({ store, secret: 's'.repeat(32) }), BINDING);
+    await writer.validate('Atza|t');
+    expect(map.size).toBe(1);
+    let release = (): void => undefined;
+    const slow = { get: (key: string) => new Promise((resolve) => { release = () => { resolve(map.get(key)); }; }), set: store.set };
+    const upstream = { validate: jest.fn(() => Promise.resolve(validation())) };
+    const reader = new CachingValidator(upstream, options({ store: slow, secret: 's'.repeat(32), storeTimeout: 5000 }), BINDING);
+    const note: ValidationNote = {};
+    const waiting = reader.validate('Atza|t', note);
+    await new Promise((resolve) => setImmediate(resolve));
+    const forgetting = reader.forget('Atza|t');
+    release();
+    await forgetting;
+    await expect(waiting).resolves.toMatchObject({ profile: { id: 'amzn1.account.U' } });
+    expect([note.cache, upstream.validate.mock.calls.length, reader.cached('Atza|t')]).toEqual(['store', 0, undefined]);
+    reader.close();
+  });
+
+  test('close() without a shared store does nothing', () => {
+    const validator = new CachingValidator({ validate: () => Promise.resolve(validation()) }, options(), BINDING);
+    expect(() => { validator.close(); }).not.toThrow();
   });
 
   test('forget() drops the approval: the next lookup asks upstream again', async () => {
