@@ -126,6 +126,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     }
     const { token, refreshToken } = extraction;
     const hit = this.validator.cached?.(token);
+    // Stryker disable next-line StringLiteral: equivalent; with a cache, validate() always overwrites it ('miss', 'coalesced', 'store' or 'hit').
     if (note) note.cache = hit ? 'hit' : this.config.cache ? 'miss' : 'off'; // the cache refines 'miss'
     if (hit) return this.runVerify(req, token, refreshToken, hit, settle);
     this.validator.validate(token, note).then(

@@ -45,6 +45,16 @@ describe('store failures', () => {
     expect(cache.events).toEqual([]);
   });
 
+  test('a store method that throws instead of rejecting is a failure like any other: reason failed', async () => {
+    cache = recordCache();
+    const throwing: CacheStore = { get: () => { throw new Error('sync'); }, set: () => { throw new Error('sync'); }, delete: () => { throw new Error('sync'); } };
+    const shared = sharedStore(throwing);
+    expect(await shared.read(TOKEN)).toBeUndefined();
+    shared.write(TOKEN, approval('client-a'), 1000);
+    await shared.forget(TOKEN);
+    expect(cache.events.slice(0, 3)).toEqual(['get', 'set', 'delete'].map((operation) => ({ type: 'store-error', operation, reason: 'failed' })));
+  });
+
   test('forget(): a store without delete gets no call and publishes nothing; a failing delete is a store-error event naming delete', async () => {
     cache = recordCache();
     const calls: string[] = [];
@@ -79,23 +89,29 @@ describe('store failures', () => {
     expect(JSON.stringify(cache.events)).not.toContain(TOKEN);
   });
 
-  test('a slow store is a timeout; after enough failures the circuit opens, and the first success after the cool-down closes it', async () => {
+  test('a slow store is a timeout; after enough failures the circuit opens for exactly the cool-down, and the first success after it closes it, once', async () => {
     cache = recordCache();
+    let now = 1_000_000;
+    jest.spyOn(Date, 'now').mockImplementation(() => now);
     let slow = true;
+    let gets = 0;
     const store = mapStore();
-    const shared = sharedStore({ get: (key) => (slow ? new Promise(() => undefined) : store.get(key)), set: (key, value) => store.set(key, value) }, 20);
+    const shared = sharedStore({ get: (key) => { gets += 1; return slow ? new Promise(() => undefined) : store.get(key); }, set: (key, value) => store.set(key, value) }, 20);
     for (let i = 0; i < STORE_MAX_FAILURES; i += 1) await shared.read(TOKEN);
     expect(cache.events).toEqual([
       ...Array.from({ length: STORE_MAX_FAILURES }, () => ({ type: 'store-error', operation: 'get', reason: 'timeout' })),
       { type: 'circuit-open', coolDownMs: STORE_COOL_DOWN_MS },
     ]);
-    await shared.read(TOKEN); // skipped while open: no event
-    expect(cache.events).toHaveLength(STORE_MAX_FAILURES + 1);
     slow = false;
-    const later = Date.now() + STORE_COOL_DOWN_MS + 1;
-    jest.spyOn(Date, 'now').mockReturnValue(later);
-    await shared.read(TOKEN);
+    now += STORE_COOL_DOWN_MS - 1;
+    await shared.read(TOKEN); // the last millisecond of the cool-down: skipped, no call, no event
+    expect([gets, cache.events.length]).toEqual([STORE_MAX_FAILURES, STORE_MAX_FAILURES + 1]);
+    now += 1;
+    await shared.read(TOKEN); // the cool-down is over: asked again, and the circuit closes
+    expect(gets).toBe(STORE_MAX_FAILURES + 1);
     expect(cache.events.at(-1)).toEqual({ type: 'circuit-close' });
+    await shared.read(TOKEN); // closed already: no second circuit-close
+    expect([gets, cache.events.length]).toEqual([STORE_MAX_FAILURES + 2, STORE_MAX_FAILURES + 2]);
   });
 });
 

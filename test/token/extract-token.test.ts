@@ -27,6 +27,7 @@ describe('one source at a time', () => {
     ['an empty Authorization header', { headers: { authorization: '' } }, { kind: 'none' }],
     ['a bare Bearer', { headers: { authorization: 'Bearer' } }, { kind: 'invalid', problem: 'malformed_authorization' }],
     ['Bearer and spaces', { headers: { authorization: 'Bearer   ' } }, { kind: 'invalid', problem: 'malformed_authorization' }],
+    ['Bearer, two spaces and a tab, then the token', { headers: { authorization: `Bearer  \t${TOKEN}` } }, found(TOKEN)],
     ['Bearer with two parts', { headers: { authorization: 'Bearer a b' } }, { kind: 'invalid', problem: 'malformed_authorization' }],
     ['an Authorization array', { headers: { authorization: ['Bearer a'] } }, { kind: 'invalid', problem: 'malformed_authorization' }],
     ['a query array', { query: { access_token: ['a', 'b'] } }, { kind: 'invalid', problem: 'not_a_string' }],
@@ -141,6 +142,12 @@ describe('checkToken', () => {
     ['empty', '', { problem: 'bad_characters' }],
   ])('%s', (_name, value, expected) => {
     expect(checkToken(value)).toEqual(expected);
+  });
+
+  test('a value over three times the cap is too long before anything else is looked at; at exactly three times, its characters are checked', () => {
+    const bad = (length: number): string => `Atza|${' '.repeat(length - 5)}`;
+    expect(checkToken(bad(MAX_TOKEN_BYTES * 3 + 1))).toEqual({ problem: 'too_long' });
+    expect(checkToken(bad(MAX_TOKEN_BYTES * 3))).toEqual({ problem: 'bad_characters' });
   });
 
   test('accepts 2048 bytes and rejects 2049', () => {
