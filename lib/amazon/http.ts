@@ -118,6 +118,7 @@ export class UpstreamHttp {
       },
       followRedirect: false,
       decompress: false,
+      // Stryker disable next-line BooleanLiteral: equivalent; with false, got still retries by status and resolves the last answer, which answer() maps as it maps an HTTPError's.
       throwHttpErrors: true,
       responseType: 'text',
       headers: {

@@ -86,12 +86,14 @@ export class LoginWithAmazonError extends Error {
     super(message, details.cause ? { cause: details.cause } : undefined);
     this.code = code;
     this.status = REJECTION_STATUS[code] ?? errorStatus(code, details.upstreamError);
+    // Stryker disable ConditionalExpression: equivalent; the declared fields are own properties (undefined) either way: the guards are for exactOptionalPropertyTypes.
     if (details.endpoint !== undefined) this.endpoint = details.endpoint;
     if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;
     if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.upstreamError !== undefined) this.upstreamError = details.upstreamError;
   }
 
+  // Stryker restore ConditionalExpression
   /** True when the token was rejected (the strategy answers with `fail()`, not `error()`). */
   get isRejection(): boolean {
     return this.code in REJECTION_STATUS;
@@ -117,7 +119,8 @@ export class LoginWithAmazonError extends Error {
   }
 }
 
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
+/** Codes of a timed-out socket; any other value, a string or not, is not one of them. */
+const TIMEOUT_CODES: ReadonlySet<unknown> = new Set(['ETIMEDOUT', 'ESOCKETTIMEDOUT']);
 
 interface ErrorLike {
   name?: unknown;
@@ -154,7 +157,7 @@ export function toLwaError(cause: unknown, endpoint: Endpoint): LoginWithAmazonE
   if (cause instanceof LoginWithAmazonError) return cause;
   const like: ErrorLike = typeof cause === 'object' && cause !== null ? cause : {};
   const sanitized = sanitizeCause(cause);
-  if (like.name === 'TimeoutError' || (typeof like.code === 'string' && TIMEOUT_CODES.has(like.code))) {
+  if (like.name === 'TimeoutError' || TIMEOUT_CODES.has(like.code)) {
     return new LoginWithAmazonError('LWA_TIMEOUT', `${endpoint} request timed out`, { endpoint, cause: sanitized });
   }
   if (like.name === 'ParseError') {

@@ -92,7 +92,8 @@ function fromVerify(outcome: VerifyOutcome, ours: object, userId: string): Grant
   switch (outcome.kind) {
     case 'success': {
       const own = outcome.info;
-      const info = own === undefined ? ours : typeof own === 'object' && own !== null ? { ...ours, ...own } : own;
+      // No info (undefined or null, as for the token strategy) is ours; an object is merged into ours; anything else replaces it.
+      const info = own === undefined || typeof own === 'object' ? { ...ours, ...own } : own;
       return { kind: 'success', user: outcome.user, info, userId };
     }
     case 'reject':

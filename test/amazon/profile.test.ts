@@ -33,6 +33,11 @@ describe('toProfile', () => {
     expect(profile.displayName).toBe('');
   });
 
+  test.each([['an array', []], ['null', null], ['a string', 'x'], ['a number', 5], ['true', true]])('%s is not a JSON object, and says so', (_name, json) => {
+    expect(() => parse(json)).toThrow(new LoginWithAmazonError('LWA_BAD_RESPONSE', 'profile response is not a JSON object', { endpoint: 'profile' }));
+    expect(() => parse(json)).toThrow('profile response is not a JSON object');
+  });
+
   test.each([
     ['an array', []],
     ['null', null],

@@ -121,6 +121,11 @@ describe('verify\'s outcomes, as in the other strategies', () => {
     await app.close();
     app = await startApp(new LoginWithAmazonCodeExchangeStrategy(appCodeOptions(amazon), (_a, _r, p: AmazonProfile, done) => done(null, { id: p.id }, 'plain')));
     expect((await post(`${app.url}/api/me`, bodyOf(amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT })))).json).toMatchObject({ authInfo: 'plain' });
+    await app.close();
+    // null (from JavaScript: the types do not admit it) is no info, as for the token strategy: the grant alone.
+    app = await startApp(new LoginWithAmazonCodeExchangeStrategy(appCodeOptions(amazon), (_a, _r, p: AmazonProfile, done) => done(null, { id: p.id }, null as never)));
+    const none = await post(`${app.url}/api/me`, bodyOf(amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT })));
+    expect(none.json).toStrictEqual({ user: { id: expect.any(String) }, authInfo: { token: { tokenType: 'bearer', expiresIn: 3600, expiresAt: expect.any(Number) } } });
   });
 
   test('the tokens given to verify appear in none of the failures that follow', async () => {
