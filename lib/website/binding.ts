@@ -11,7 +11,7 @@ import { cookieScopeOf, cookieValues, flowCookieName, NO_RESPONSE, serializeCook
 /** Prefix of the binding cookies' names; one cookie per pending sign-in. */
 export const BINDING_COOKIE_PREFIX = 'lwa_bind_';
 
-const hashOf = (nonce: string): string => createHash('sha256').update(nonce, 'utf8').digest('base64url');
+const hashOf = (nonce: string): string => createHash('sha256').update(nonce).digest('base64url'); // a string is read as UTF-8
 
 /** What the binding needs to know of the strategy. */
 export interface BindingScope {
