@@ -61,8 +61,8 @@ export class SharedStore {
   /** Deletes the token's entries under every secret (when the store can delete). */
   async forget(token: string): Promise<void> {
     const { store } = this.calls;
-    const remove = store.delete?.bind(store);
-    if (remove === undefined) return;
+    if (typeof store.delete !== 'function') return;
+    const remove = store.delete.bind(store);
     await Promise.all(this.sealer.keys(token).map(({ key }) => this.calls.run('delete', () => remove(key))));
   }
 

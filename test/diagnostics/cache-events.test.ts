@@ -60,6 +60,8 @@ describe('store failures', () => {
     const calls: string[] = [];
     const withoutDelete: CacheStore = { get: (key) => { calls.push(`get ${key}`); }, set: (key) => { calls.push(`set ${key}`); } };
     await expect(sharedStore(withoutDelete).forget(TOKEN)).resolves.toBeUndefined();
+    // A delete that is not a function (from JavaScript) is no delete either.
+    await expect(sharedStore({ ...withoutDelete, delete: 'del' } as unknown as CacheStore).forget(TOKEN)).resolves.toBeUndefined();
     expect([calls, cache.events]).toEqual([[], []]);
     const failing: CacheStore = { ...withoutDelete, delete: function (this: unknown, key) { calls.push(`delete ${key.length} ${String(this === failing)}`); return Promise.reject(new Error('down')); } };
     await expect(sharedStore(failing).forget(TOKEN)).resolves.toBeUndefined();
