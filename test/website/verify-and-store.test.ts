@@ -37,6 +37,12 @@ describe('verify', () => {
     await app.close();
     app = await startCodeGrantApp(amazon, { verify: (_a, _r, profile, done) => { done(null, { id: profile.id }, { firstVisit: true }); } });
     expect(await (await signIn(app)).json()).toMatchObject({ authInfo: { firstVisit: true, token: { tokenType: 'bearer' } } });
+    await app.close();
+    // null (from JavaScript: the types do not admit it) is no info: the grant alone, not Passport's {}.
+    app = await startCodeGrantApp(amazon, { verify: (_a, _r, profile, done) => { done(null, { id: profile.id }, null as never); } });
+    const { authInfo } = await (await signIn(app)).json() as { authInfo: Record<string, unknown> };
+    expect(Object.keys(authInfo)).toEqual(['token']);
+    expect(authInfo.token).toMatchObject({ tokenType: 'bearer', expiresIn: 3600 });
   });
 
   test.each([
