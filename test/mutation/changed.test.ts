@@ -1,7 +1,7 @@
 /** `npm run mutation:changed`: which files it scores, how it scores them, and what it records. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
-import { DOC, merged, notScored, RECORD, score, scorableFiles, scoresOf, sha256, table, TABLE_MARKERS, THRESHOLD, touched, withTable, type FileScore, type ScoreRecord } from './changed.js';
+import { deferred, DOC, merged, notScored, RECORD, score, scorableFiles, scoresOf, sha256, table, TABLE_MARKERS, THRESHOLD, touched, withTable, type FileScore, type ScoreRecord } from './changed.js';
 
 const mutants = (statuses: Record<string, number>): { status: string }[] => Object.entries(statuses).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
 const entry = (source: string, value = 90): FileScore => ({ sha256: sha256(source), score: value, killed: 9, timeout: 0, survived: 1, noCoverage: 0, errors: 0, ignored: 0 });
@@ -46,6 +46,20 @@ test('notScored() names the files the record has no entry for, under their curre
   const next = merged(record, pending);
   expect(touched(next, ['lib/a.ts', 'lib/b.ts'], (file) => (file === 'lib/a.ts' ? 'a' : 'lib/b.ts source'))).toEqual([]);
   expect(touched(next, ['lib/b.ts'], () => 'lib/b.ts changed')).toEqual(['lib/b.ts']);
+});
+
+test('deferred() marks the named touched files not scored under their current SHA-256, keeps untouched ones, and refuses a name that is not a scorable file', () => {
+  const record: ScoreRecord = { files: { 'lib/a.ts': entry('a'), 'lib/b.ts': entry('b') } };
+  const sources: Record<string, string> = { 'lib/a.ts': 'a', 'lib/b.ts': 'b changed', 'lib/c.ts': 'c new' };
+  const read = (file: string): string => sources[file] ?? '';
+  const scorable = Object.keys(sources);
+  const marked = deferred(record, ['lib/a.ts', 'lib/b.ts', 'lib/c.ts'], scorable, read);
+  expect(marked).toEqual({ 'lib/b.ts': { sha256: sha256('b changed'), score: null }, 'lib/c.ts': { sha256: sha256('c new'), score: null } });
+  const next = merged(record, marked);
+  expect(next.files['lib/a.ts']).toEqual(entry('a'));
+  expect(touched(next, scorable, read)).toEqual([]);
+  expect(touched(next, ['lib/b.ts'], () => 'b changed again')).toEqual(['lib/b.ts']);
+  expect(() => deferred(record, ['lib/testing/index.ts'], scorable, read)).toThrow('not a scorable file of lib/: lib/testing/index.ts');
 });
 
 test('merged() replaces the entries scored again, keeps the others, and lists files in order', () => {

@@ -14,7 +14,9 @@
 // the current file. Either way the table of docs/testing.md is written again from the record.
 // `npm run mutation:changed -- --not-scored` gives each file the record has no entry for a "not
 // scored yet" entry: the table says so, and the file is scored when it next changes (a whole-lib
-// run takes hours; see docs/testing.md). `.ci/run` runs the command without arguments.
+// run takes hours; see docs/testing.md). `--not-scored <file>...` does the same for the named files
+// that are touched, dropping their old scores: for a change too large to score in one sitting,
+// said so in the table and in the change's note, never hidden. `.ci/run` runs the command without arguments.
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -89,6 +91,18 @@ export function notScored(record: ScoreRecord, files: string[], read: (file: str
   return Object.fromEntries(files.filter((file) => !(file in record.files)).map((file) => [file, { sha256: sha256(read(file)), score: null }]));
 }
 
+/**
+ * "Not scored yet" entries for the files of `named` that are touched (changed since the record
+ * scored them, or not named by it), under their current SHA-256: a score of older code is dropped,
+ * never carried over to the new content. Files named that are not touched keep their score.
+ * A name that is not a scorable file is an error, so that a typo never passes for a deferral.
+ */
+export function deferred(record: ScoreRecord, named: string[], scorable: string[], read: (file: string) => string): Record<string, NotScored> {
+  const unknown = named.filter((file) => !scorable.includes(file));
+  if (unknown.length > 0) throw new Error(`not a scorable file of lib/: ${unknown.join(', ')}`);
+  return Object.fromEntries(touched(record, named, read).map((file) => [file, { sha256: sha256(read(file)), score: null }]));
+}
+
 const isScored = (entry: Entry): entry is FileScore => entry.score !== null;
 
 const percent = (value: number): string => `${value.toFixed(2)} %`;
@@ -142,7 +156,9 @@ function main(args: string[]): number {
   const record = readRecord();
   const read = (file: string): string => readFileSync(file, 'utf8');
   let scores: Record<string, Entry>;
-  if (args[0] === '--not-scored') {
+  if (args[0] === '--not-scored' && args.length > 1) {
+    scores = deferred(record, args.slice(1), scorableFiles(), read);
+  } else if (args[0] === '--not-scored') {
     scores = notScored(record, scorableFiles(), read);
   } else if (args[0] === '--record') {
     if (args[1] === undefined) {
