@@ -61,6 +61,7 @@ describe('row: a field missing, not a string or malformed -> fail() 400 naming t
     ['a registered redirect_uri with a trailing slash (exact match only)', (a) => bodyOf(a, { redirect_uri: `${ANDROID_REDIRECT}/` }), M.redirectURI],
     ['a client_id other than ours', (a) => bodyOf(a, { client_id: 'amzn1.application-oa2-client.other' }), M.clientID],
     ['a number as client_id', (a) => bodyOf(a, { client_id: 7 }), M.clientID],
+    ['an empty client_id (a check that skips a falsy client_id passes it)', (a) => bodyOf(a, { client_id: '' }), M.clientID],
   ])('%s', async (_name, make, message) => {
     const target = await serve();
     const a = auth();
@@ -93,6 +94,14 @@ describe('row: a field missing, not a string or malformed -> fail() 400 naming t
     } finally {
       for (const key of Object.keys(polluted)) Reflect.deleteProperty(Object.prototype, key);
     }
+    expect(amazon.calls.token).toBe(0);
+  });
+
+  test('an empty client_id in a form body (client_id=) is refused as in JSON', async () => {
+    const target = await serve();
+    const a = auth();
+    const seen = await land(target, bodyOf(a, { client_id: '' }), 'form');
+    expect(seen).toEqual({ err: null, user: false, info: { message: M.clientID }, status: 400 });
     expect(amazon.calls.token).toBe(0);
   });
 
