@@ -16,9 +16,10 @@ test('the options table names every option the constructor takes, and no other',
   expect(() => new LoginWithAmazonCodeExchangeStrategy(every as never, () => false)).not.toThrow();
 });
 
-test('the outcome table quotes the invalid_grant message, the size cap and the default name', () => {
+test('the outcome table quotes the invalid_grant and cross-site messages, the size cap and the default name', () => {
   const text = section();
   expect(text).toContain(`"${CODE_EXCHANGE_MESSAGES.invalidGrant}"`);
+  expect(text).toContain(`403 "${CODE_EXCHANGE_MESSAGES.crossSite}"`);
   expect(text).toContain(`over ${String(CODE_EXCHANGE_DEFAULTS.maxCodeBytes)} bytes`);
   expect(text).toContain(`'${CODE_EXCHANGE_DEFAULTS.name}'`);
 });

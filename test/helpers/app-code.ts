@@ -23,12 +23,12 @@ export function bodyOf(auth: AppAuthorization, patch: Record<string, unknown> = 
   return { code: auth.code, code_verifier: auth.verifier, redirect_uri: auth.redirectURI, ...patch };
 }
 
-/** POSTs a body as JSON or as a form; answers the status and the parsed JSON (or text). */
-export async function post(url: string, body: unknown, as: 'json' | 'form' = 'json'): Promise<{ status: number; json: unknown }> {
+/** POSTs a body as JSON or as a form, with extra `headers` if given; answers the status and the parsed JSON (or text). */
+export async function post(url: string, body: unknown, as: 'json' | 'form' = 'json', headers: Record<string, string> = {}): Promise<{ status: number; json: unknown }> {
   const form = as === 'form';
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json' },
+    headers: { 'content-type': form ? 'application/x-www-form-urlencoded' : 'application/json', ...headers },
     body: form ? new URLSearchParams(body as Record<string, string>).toString() : JSON.stringify(body),
   });
   const text = await res.text();
