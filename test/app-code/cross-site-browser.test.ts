@@ -29,7 +29,7 @@ beforeAll(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-      '--host-resolver-rules=MAP victim.test 127.0.0.1, MAP attacker.example 127.0.0.1'],
+      '--host-resolver-rules=MAP victim.test 127.0.0.1, MAP victim.localhost 127.0.0.1, MAP attacker.example 127.0.0.1'],
   });
 });
 afterAll(async () => {
@@ -99,15 +99,15 @@ async function attackerSite(html: () => string): Promise<number> {
 }
 
 /** The victim, browsing: opens the attacker's page (which posts), then asks the victim app who they are. */
-async function attack(victimPort: number, as: 'form' | 'json', auth: AppAuthorization): Promise<{ me: number; user: unknown }> {
-  const target = `http://victim.test:${String(victimPort)}/auth/amazon/app-${as}`;
+async function attack(victimPort: number, as: 'form' | 'json', auth: AppAuthorization, victimHost = 'victim.test'): Promise<{ me: number; user: unknown }> {
+  const target = `http://${victimHost}:${String(victimPort)}/auth/amazon/app-${as}`;
   const attackerPort = await attackerSite(() => attackPage(target, auth, as));
   context = await browser.newContext();
   const page = await context.newPage();
   const posted = page.waitForResponse((res) => res.url() === target);
   await page.goto(`http://attacker.example:${String(attackerPort)}/`);
   await posted;
-  const me = await page.goto(`http://victim.test:${String(victimPort)}/me`);
+  const me = await page.goto(`http://${victimHost}:${String(victimPort)}/me`);
   return { me: me?.status() ?? 0, user: ((await me?.json()) as { user: unknown } | undefined)?.user };
 }
 
@@ -120,6 +120,14 @@ describe.each(['form', 'json'] as const)('a page on another site auto-submits th
     // Chromium's cross-site POST carried an Origin that is not the route's own.
     expect(victim.seen).toHaveLength(1);
     expect(victim.seen[0]?.origin).toMatch(/^http:\/\/attacker\.example:\d+$/);
+  });
+
+  test('on a potentially trustworthy victim (victim.localhost), Chromium also sends Sec-Fetch-Site: cross-site; refused the same', async () => {
+    const victim = await victimApp();
+    const result = await attack(victim.port, as, await attackersCode(), 'victim.localhost');
+    expect(result).toEqual({ me: 401, user: null });
+    expect(amazon.calls).toMatchObject({ token: 0, profile: 0 });
+    expect(victim.seen.map((h) => h['sec-fetch-site'])).toEqual(['cross-site']);
   });
 
   test('control: with the attacker\'s origin in allowedOrigins, the same page signs the victim in as the attacker', async () => {
