@@ -94,6 +94,7 @@ describe('allowedOrigins', () => {
     ['"null"', ['null']],
     ['"*"', ['*']],
     ['an app scheme', ['amzn://com.example.shop']],
+    ['a ws: origin (it has a tuple origin, but is no page)', ['wss://shop.example']],
     ['a number', [443]],
     ['a duplicate', [FRONT_END, FRONT_END]],
   ])('%s is a TypeError naming "allowedOrigins"', (_name, allowedOrigins) => {
@@ -121,6 +122,14 @@ describe('the request\'s own origin', () => {
     ['a Host with a path', { headers: { host: 'api.example/x' } }, undefined],
     ['a Host with a space', { headers: { host: 'api.example x' } }, undefined],
     ['a repeated Host (an array)', { headers: { host: ['a.example', 'b.example'] } }, undefined],
+    ['an empty Host', { headers: { host: '' } }, undefined],
+    ['a Host with a backslash', { headers: { host: 'api.example\\x' } }, undefined],
+    ['a Host with a query', { headers: { host: 'api.example?x' } }, undefined],
+    ['a Host with a fragment', { headers: { host: 'api.example#x' } }, undefined],
+    ['a Host that is no host at all', { headers: { host: '[' } }, undefined],
+    ['a Host inherited, not the headers\' own', { headers: Object.create({ host: 'api.example' }) as object }, undefined],
+    ['the framework\'s http wins over a TLS socket', { headers: { host: 'api.example' }, protocol: 'http', socket: { encrypted: true } }, 'http://api.example'],
+    ['a socket whose encrypted is merely truthy is plain', { headers: { host: 'api.example' }, socket: { encrypted: 1 } }, 'http://api.example'],
   ])('%s', (_name, req, origin) => {
     expect(ownOrigin(req)).toBe(origin);
   });
@@ -130,6 +139,11 @@ describe('the request\'s own origin', () => {
     expect(isCrossSite({ headers: { host: 'api.example' } }, new Set())).toBe(false);
     expect(isCrossSite(undefined, new Set())).toBe(false);
     expect(isCrossSite({ headers: { origin: ['http://api.example'], host: 'api.example' } }, new Set(['http://api.example']))).toBe(true);
+    expect(isCrossSite({ headers: { 'sec-fetch-site': ['same-origin'], host: 'api.example' } }, new Set())).toBe(true);
+    expect(isCrossSite({}, new Set())).toBe(false);
+    expect(isCrossSite({ headers: null }, new Set())).toBe(false);
+    // Headers inherited from a polluted prototype are not the request's: no refusal of every request.
+    expect(isCrossSite({ headers: Object.create({ origin: 'https://attacker.example', 'sec-fetch-site': 'cross-site' }) as object }, new Set())).toBe(false);
   });
 });
 
