@@ -13,6 +13,18 @@ export interface TokenEndpointOptions {
   clientAuthentication: 'body' | 'basic';
 }
 
+/** The `TypeError` of `refresh()` for a refresh token of the wrong type, length or characters. */
+export const REFRESH_TOKEN_MESSAGE = '"refreshToken" must be a string of 1 to 2048 visible ASCII characters';
+
+/**
+ * A refresh token worth sending: a string of 1 to 2048 characters 0x21-0x7E (Amazon's `Atzr|…`
+ * are about 400). ASCII only, so characters are bytes; anything else (a 10 MB string, a newline,
+ * NUL, a space before `&grant_type=`) never reaches the form body.
+ */
+function isRefreshToken(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 2048 && /^[\x21-\x7e]+$/.test(value);
+}
+
 /** RFC 6749 §2.3.1: form-encode the id and secret before joining them for HTTP Basic. */
 function basic(clientID: string, clientSecret: string): string {
   const encode = (value: string): string => encodeURIComponent(value).replace(/%20/g, '+');
@@ -60,8 +72,12 @@ export class TokenEndpoint {
     return this.#post({ grant_type: 'authorization_code', code, redirect_uri: redirectURI, code_verifier: verifier });
   }
 
-  /** `grant_type=refresh_token`. */
+  /**
+   * `grant_type=refresh_token`. Rejects with a `TypeError` (`REFRESH_TOKEN_MESSAGE`, which never
+   * quotes the value), before any call, unless the token is 1 to 2048 bytes of visible ASCII.
+   */
   refresh(refreshToken: string): Promise<LoginWithAmazonTokenSet> {
+    if (!isRefreshToken(refreshToken)) return Promise.reject(new TypeError(REFRESH_TOKEN_MESSAGE));
     return this.#post({ grant_type: 'refresh_token', refresh_token: refreshToken });
   }
 

@@ -1,3 +1,4 @@
+import { allowedOriginsOption } from './origin.js';
 import { ENDPOINT_PATHS, REGIONS, type Region } from '../amazon/endpoints.js';
 import { agentOption, type AgentOptions } from '../core/agent-option.js';
 import {
@@ -29,6 +30,13 @@ export interface LoginWithAmazonCodeExchangeBaseOptions {
   name?: string | undefined;
   /** Node agents for the calls to Amazon (see `LoginWithAmazonStrategy`). */
   agent?: AgentOptions | undefined;
+  /**
+   * Web front ends on other origins whose browsers may post codes here, as exact origins
+   * (`https://app.example`: scheme, host, port). Default `[]`: a browser's cross-site request
+   * (`Sec-Fetch-Site` other than `same-origin`/`none`, or an `Origin` not the request's own) is
+   * refused with 403 before any call to Amazon; native apps send neither header and pass.
+   */
+  allowedOrigins?: readonly string[] | undefined;
 }
 
 export interface LoginWithAmazonCodeExchangeOptions extends LoginWithAmazonCodeExchangeBaseOptions {
@@ -68,11 +76,13 @@ export interface ResolvedCodeExchangeOptions {
   timeout: number;
   retries: number;
   passReqToCallback: boolean;
+  /** Origins admitted across sites (`allowedOrigins`); empty by default. */
+  allowedOrigins: ReadonlySet<string>;
   agent?: AgentOptions;
 }
 
 const OPTION_KEYS = [
-  'clientID', 'clientSecret', 'redirectURIs', 'region', 'tokenURL', 'profileURL', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback',
+  'clientID', 'clientSecret', 'redirectURIs', 'region', 'tokenURL', 'profileURL', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback', 'allowedOrigins',
 ] as const;
 
 /** Schemes a redirect URI may never have: they run or read something where they land. */
@@ -122,6 +132,7 @@ export function resolveCodeExchangeOptions(options: unknown): ResolvedCodeExchan
     timeout: integer(o.timeout, 'timeout', CODE_EXCHANGE_DEFAULTS.timeout, 1, MAX_TIMEOUT),
     retries: integer(o.retries, 'retries', CODE_EXCHANGE_DEFAULTS.retries, 0, 10),
     passReqToCallback: booleanOption(o.passReqToCallback, 'passReqToCallback', false),
+    allowedOrigins: allowedOriginsOption(o.allowedOrigins),
     ...agentOption(o.agent),
   };
 }

@@ -1,10 +1,12 @@
 import type { CodeToRedeem } from '../passport/grant.js';
 
 /**
- * The fixed messages of `fail()` 400, in the order of the outcome table of docs/mobile-app.md. Each names the
+ * The fixed messages of `fail()` (400 but `crossSite`, 403), in the order of the outcome table of docs/mobile-app.md. Each names the
  * field, never its value (a code or a verifier is a secret).
  */
 export const CODE_EXCHANGE_MESSAGES = {
+  /** `fail()` 403: a browser's cross-site request (see `allowedOrigins`). */
+  crossSite: 'cross-site request refused: codes are taken from apps and from allowedOrigins only',
   code: '"code" is missing or not a string of visible ASCII characters',
   codeTooLong: '"code" is longer than the size cap',
   verifier: '"code_verifier" must be 43 to 128 characters of A-Z a-z 0-9 - . _ ~ (RFC 7636)',

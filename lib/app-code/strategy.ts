@@ -8,6 +8,7 @@ import { deliver } from '../passport/action.js';
 import { redeemCode, verifyGrant, type GrantAction, type Redeemed } from '../passport/grant.js';
 import type { VerifyFunction, VerifyFunctionWithRequest } from '../passport/verify.js';
 import { InFlight } from './in-flight.js';
+import { isCrossSite } from './origin.js';
 import {
   CODE_EXCHANGE_DEFAULTS, resolveCodeExchangeOptions,
   type LoginWithAmazonCodeExchangeOptions, type LoginWithAmazonCodeExchangeOptionsWithBoolean,
@@ -82,6 +83,7 @@ export class LoginWithAmazonCodeExchangeStrategy extends Strategy {
   }
 
   private async signIn(req: unknown): Promise<GrantAction> {
+    if (isCrossSite(req, this.config.allowedOrigins)) return { kind: 'fail', message: CODE_EXCHANGE_MESSAGES.crossSite, status: 403 };
     const read = readCodeRequest(req, { clientID: this.config.clientID, redirectURIs: this.config.redirectURIs, maxCodeBytes: CODE_EXCHANGE_DEFAULTS.maxCodeBytes });
     if ('problem' in read) return { kind: 'fail', message: read.problem, status: 400 };
     const redeemed = await this.inFlight.run(read, () => redeemCode({ client: this.client, tokens: this.tokens }, read, CODE_EXCHANGE_MESSAGES.invalidGrant)

@@ -16,6 +16,8 @@ let amazon: FakeAmazon;
 let app: TestApp | undefined;
 let strategy: LoginWithAmazonCodeExchangeStrategy;
 let verifyCalls: number;
+/** The access and refresh token each verify call got. */
+let tokensSeen: [string, string | undefined][];
 beforeAll(async () => { amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.doubletap', user: ADA, redirectURIs: [ANDROID_REDIRECT] }); });
 afterAll(async () => { await amazon.close(); });
 afterEach(async () => {
@@ -24,13 +26,15 @@ afterEach(async () => {
   amazon.reset();
 });
 
-const countingVerify: VerifyFunction = (_a, _r, profile, done) => {
+const countingVerify: VerifyFunction = (accessToken, refreshToken, profile, done) => {
   verifyCalls += 1;
+  tokensSeen.push([accessToken, refreshToken]);
   done(null, { id: profile.id });
 };
 
 async function serve(): Promise<TestApp> {
   verifyCalls = 0;
+  tokensSeen = [];
   strategy = new LoginWithAmazonCodeExchangeStrategy(appCodeOptions(amazon), countingVerify);
   app = await startApp(strategy);
   return app;
@@ -54,6 +58,23 @@ describe('the same code and verifier twice at once', () => {
     expect(answers.map((a) => (a.json as { user: unknown }).user)).toEqual([{ id: ADA.user_id }, { id: ADA.user_id }]);
     expect(amazon.calls).toMatchObject({ token: 1, profile: 1 });
     expect(verifyCalls).toBe(2);
+  });
+
+  test('success included, both verify calls see the same access token and the same refresh token (documented: verify must be idempotent)', async () => {
+    const target = await serve();
+    amazon.fault('token', { delayMs: 200, times: 1 });
+    const body = bodyOf(amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT }));
+    const first = post(`${target.url}/api/me`, body);
+    await tokenCallsReach(1);
+    const answers = await Promise.all([first, post(`${target.url}/api/me`, body)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200]);
+    expect(amazon.calls.token).toBe(1);
+    expect(tokensSeen).toHaveLength(2);
+    const [[access, refresh] = ['', undefined]] = tokensSeen;
+    expect(refresh).toMatch(/^Atzr\|/);
+    expect(tokensSeen).toEqual([[access, refresh], [access, refresh]]);
+    // Neither answer carries a token.
+    expectClean(JSON.stringify(answers), [access, refresh, ...[body.code, body.code_verifier]]);
   });
 
   test('both get the failure of the one exchange (Amazon down: two 502s, one call)', async () => {

@@ -1,7 +1,7 @@
 /**
  * The app-code flow in Express 4 and 5, Koa 3 (koa-passport, @koa/bodyparser) and Fastify 5
  * (@fastify/passport, @fastify/formbody): the body as JSON and as a form, a refused field, a
- * spent code and Amazon failing, against the fake Amazon. NestJS is in nestjs.test.ts.
+ * browser's cross-site request, a spent code and Amazon failing, against the fake Amazon. NestJS is in nestjs.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
@@ -50,6 +50,15 @@ describe.each(frameworks)('%s', (_name, start) => {
     amazon.reset();
     expect((await post(endpoint(), body)).status).toBe(401);
     expect(amazon.calls).toMatchObject({ token: 1, profile: 0 });
+  });
+
+  test('a browser\'s cross-site POST is answered 403 without a call; the route\'s own origin signs in', async () => {
+    const body = (): Record<string, unknown> => bodyOf(amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT }));
+    expect((await post(endpoint(), body(), 'form', { origin: 'https://attacker.example' })).status).toBe(403);
+    expect((await post(endpoint(), body(), 'form', { 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect(amazon.calls.token).toBe(0);
+    expect((await post(endpoint(), body(), 'form', { origin: backend.url, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect(amazon.calls.token).toBe(1);
   });
 
   test('Amazon down is answered 502 with the error code, the request answered', async () => {

@@ -28,8 +28,8 @@ async function serve(patch: Partial<LoginWithAmazonCodeExchangeOptions> = {}): P
 }
 
 /** Posts to the custom-callback route; what Passport's callback saw. */
-async function land(target: TestApp, body: unknown, as: 'json' | 'form' = 'json'): Promise<CallbackSeen> {
-  const { status } = await post(`${target.url}/custom`, body, as);
+async function land(target: TestApp, body: unknown, as: 'json' | 'form' = 'json', headers: Record<string, string> = {}): Promise<CallbackSeen> {
+  const { status } = await post(`${target.url}/custom`, body, as, headers);
   expect(status).toBe(200);
   const [seen] = target.seen;
   if (seen === undefined) throw new Error('the custom callback did not run');
@@ -37,6 +37,21 @@ async function land(target: TestApp, body: unknown, as: 'json' | 'form' = 'json'
 }
 
 const secretsOf = (auth: AppAuthorization, ...more: string[]): string[] => [amazon.clientSecret, auth.code, auth.verifier, ...more];
+
+describe('row: a browser\'s cross-site request -> fail() 403, no call to Amazon (test/app-code/cross-site.test.ts has every case)', () => {
+  test.each<[string, Record<string, string>]>([
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['an Origin of another site', { origin: 'https://attacker.example' }],
+    ['Origin: null', { origin: 'null' }],
+  ])('%s, with a body that would sign in', async (_name, headers) => {
+    const target = await serve();
+    const a = amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT });
+    const seen = await land(target, bodyOf(a), 'form', headers);
+    expect(seen).toEqual({ err: null, user: false, info: { message: CODE_EXCHANGE_MESSAGES.crossSite }, status: 403 });
+    expect(amazon.calls).toMatchObject({ token: 0, profile: 0, tokeninfo: 0 });
+    expectClean(seen.info, secretsOf(a));
+  });
+});
 
 describe('row: a field missing, not a string or malformed -> fail() 400 naming the field, no call to Amazon', () => {
   const auth = (): AppAuthorization => amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT });
@@ -61,6 +76,7 @@ describe('row: a field missing, not a string or malformed -> fail() 400 naming t
     ['a registered redirect_uri with a trailing slash (exact match only)', (a) => bodyOf(a, { redirect_uri: `${ANDROID_REDIRECT}/` }), M.redirectURI],
     ['a client_id other than ours', (a) => bodyOf(a, { client_id: 'amzn1.application-oa2-client.other' }), M.clientID],
     ['a number as client_id', (a) => bodyOf(a, { client_id: 7 }), M.clientID],
+    ['an empty client_id (a check that skips a falsy client_id passes it)', (a) => bodyOf(a, { client_id: '' }), M.clientID],
   ])('%s', async (_name, make, message) => {
     const target = await serve();
     const a = auth();
@@ -93,6 +109,14 @@ describe('row: a field missing, not a string or malformed -> fail() 400 naming t
     } finally {
       for (const key of Object.keys(polluted)) Reflect.deleteProperty(Object.prototype, key);
     }
+    expect(amazon.calls.token).toBe(0);
+  });
+
+  test('an empty client_id in a form body (client_id=) is refused as in JSON', async () => {
+    const target = await serve();
+    const a = auth();
+    const seen = await land(target, bodyOf(a, { client_id: '' }), 'form');
+    expect(seen).toEqual({ err: null, user: false, info: { message: M.clientID }, status: 400 });
     expect(amazon.calls.token).toBe(0);
   });
 

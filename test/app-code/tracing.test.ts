@@ -26,10 +26,10 @@ afterEach(() => {
   amazon.reset();
 });
 
-async function signIn(body: Record<string, unknown>): Promise<Ended> {
+async function signIn(body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Ended> {
   traces = recordAuthenticate<AuthenticateContext>();
   upstream = recordUpstream<UpstreamContext>();
-  return authenticate(strategy as unknown as LoginWithAmazonStrategy, { headers: {}, query: {}, body });
+  return authenticate(strategy as unknown as LoginWithAmazonStrategy, { headers, query: {}, body });
 }
 
 const phases = (): string[] => traces.events.map((e) => e.phase);
@@ -52,6 +52,14 @@ describe('the authenticate trace', () => {
     expect(await signIn(bodyOf(auth, { code_verifier: 'short' }))).toEqual({ kind: 'fail', status: 400 });
     expect(last()).toEqual({ strategy: 'amazon-code', outcome: 'fail', status: 400 });
     expect(upstream.events).toEqual([]);
+  });
+
+  test('a browser\'s cross-site request: fail 403, no upstream trace, no secret', async () => {
+    const auth = amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT });
+    expect(await signIn(bodyOf(auth), { host: 'api.example', origin: 'https://attacker.example' })).toEqual({ kind: 'fail', status: 403 });
+    expect(last()).toEqual({ strategy: 'amazon-code', outcome: 'fail', status: 403 });
+    expect(upstream.events).toEqual([]);
+    expectClean(inspect(traces.events, { depth: 10 }), secretsOf(auth));
   });
 
   test('invalid_grant: fail 401 with the code LWA_INVALID_GRANT', async () => {

@@ -131,10 +131,11 @@ describe('verify\'s outcomes, as in the other strategies', () => {
   test('the tokens given to verify appear in none of the failures that follow', async () => {
     const tokens: string[] = [];
     const { target } = await run((accessToken, refreshToken, _p, done) => {
-      tokens.push(accessToken, refreshToken ?? '');
+      tokens.push(accessToken, refreshToken as string); // expectClean throws if either is missing or empty
       done(new Error('refused after looking at the tokens'));
     });
     expect(tokens[0]).toBe(accessTokenSent(amazon));
+    expect(tokens[1]).toMatch(/^Atzr\|/);
     expectClean(target.seen[0]?.err, [amazon.clientSecret, ...tokens]);
   });
 });
