@@ -7,7 +7,7 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { assertKnownKeys, optionsObject } from '../core/option-checks.js';
-import { cookieScopeOf, cookieValues, flowCookieName, NO_RESPONSE, serializeCookie, setCookieOf } from './cookies.js';
+import { capPending, cookieScopeOf, cookieValues, flowCookieName, MAX_PENDING_PER_BROWSER, NO_RESPONSE, serializeCookie, setCookieOf } from './cookies.js';
 import { BOUND_TO_BROWSER, isStoredState, type StateStore, type StateStoreContext, type StoredState } from './state-store.js';
 
 /** Options of {@link cookieStateStore}. */
@@ -64,6 +64,12 @@ function open(key: Buffer, sealed: string, aad: string): string | undefined {
   return undefined;
 }
 
+/** The strategy's `maxPendingPerBrowser` (a store called by hand without it keeps the default). */
+function maxPendingOf(context: StateStoreContext): number {
+  const max = context.maxPendingPerBrowser;
+  return typeof max === 'number' && Number.isSafeInteger(max) && max >= 1 ? max : MAX_PENDING_PER_BROWSER;
+}
+
 /**
  * The record in an opened seal, if it is this state's. The plaintext authenticated under our key,
  * so it is JSON we wrote; anything else (an empty seal, another shape) is no record, never a throw.
@@ -100,18 +106,21 @@ export function cookieStateStore(options: CookieStateStoreOptions): StateStore {
     save(req: unknown, state: string, record: StoredState, context: StateStoreContext): Promise<void> {
       const setCookie = setCookieOf(req);
       if (setCookie === undefined) return Promise.reject(new Error(NO_RESPONSE));
-      const name = flowCookieName(STATE_COOKIE_PREFIX, context.strategy, state);
+      const cookies = cookieScopeOf(context.callbackURL);
+      const name = flowCookieName(STATE_COOKIE_PREFIX, context.strategy, state, cookies);
       const sealed = seal(keyOf(secrets[0] ?? '', context), JSON.stringify({ s: state, r: record }), name);
       if (sealed.length > MAX_STATE_COOKIE_LENGTH) {
         return Promise.reject(new Error(`cookieStateStore: a sealed sign-in is longer than ${String(MAX_STATE_COOKIE_LENGTH)} characters; keep less in the "state" option of passport.authenticate()`));
       }
-      setCookie(serializeCookie(name, sealed, cookieScopeOf(context.callbackURL), Math.max(1, Math.ceil((record.expiresAt - Date.now()) / 1000))));
+      capPending(req, STATE_COOKIE_PREFIX, cookies, maxPendingOf(context), setCookie);
+      setCookie(serializeCookie(name, sealed, cookies, Math.max(1, Math.ceil((record.expiresAt - Date.now()) / 1000))));
       return Promise.resolve();
     },
     take(req: unknown, state: string, context: StateStoreContext): Promise<StoredState | undefined> {
-      const name = flowCookieName(STATE_COOKIE_PREFIX, context.strategy, state);
+      const cookies = cookieScopeOf(context.callbackURL);
+      const name = flowCookieName(STATE_COOKIE_PREFIX, context.strategy, state, cookies);
       const values = cookieValues(req, name);
-      if (values.length > 0) setCookieOf(req)?.(serializeCookie(name, '', cookieScopeOf(context.callbackURL), 0));
+      if (values.length > 0) setCookieOf(req)?.(serializeCookie(name, '', cookies, 0));
       const usedKey = `${context.strategy}\0${context.callbackURL}\0${state}`;
       if (used.has(usedKey)) return Promise.resolve(undefined);
       for (const value of values) {
