@@ -102,8 +102,8 @@ describe('isBoundBrowser', () => {
     ['an empty Cookie header', ''],
     ['other cookies only', 'sid=abc; lwa_bind_=x'],
     ['the binding cookie of another state', `${flowCookieName(BINDING_COOKIE_PREFIX, SCOPE.strategy, 'T'.repeat(43), HTTPS)}=${NONCE}`],
-    ['the binding cookie of another strategy', flowCookieName(BINDING_COOKIE_PREFIX, 'other', STATE, HTTPS)],
-    ['on https, the right nonce under the plain name (planted by a sibling subdomain or plain http)', `${PLAIN}=${NONCE}=${NONCE}`],
+    ['the binding cookie of another strategy', `${flowCookieName(BINDING_COOKIE_PREFIX, 'other', STATE, HTTPS)}=${NONCE}`],
+    ['on https, the right nonce under the plain name (planted by a sibling subdomain or plain http)', `${PLAIN}=${NONCE}`],
   ])('with %s: no match, and no cookie is cleared (nothing was sent)', (_name, cookie) => {
     const { req, appended } = expressRequest(cookie);
     expect(isBoundBrowser(req, STATE, hashOf(NONCE), SCOPE)).toBe(false);
