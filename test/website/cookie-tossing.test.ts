@@ -58,7 +58,7 @@ afterEach(() => { amazon.reset(); });
 
 /** Answers `/plant?name=…&value=…[&domain=…]` with a Set-Cookie for `name` and for `name` without `__Host-`, Path=/. */
 const plant: RequestHandler = (req, res) => {
-  const { name, value, domain } = req.query as Record<string, string>;
+  const { name = '', value = '', domain = '' } = req.query as Record<string, string | undefined>;
   const secure = req.protocol === 'https' || (req.socket as { encrypted?: boolean }).encrypted === true;
   const attributes = `Path=/; Max-Age=600; SameSite=Lax${domain ? `; Domain=${domain}` : ''}${secure ? '; Secure' : ''}`;
   res.append('Set-Cookie', `${name}=${value}; ${attributes}`);
