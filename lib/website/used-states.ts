@@ -1,11 +1,11 @@
 /**
  * `cookieStateStore`'s record of used states in a shared store (`replayStore`), so that a sealed
  * cookie used once is refused in every process, not only in the one that took it. Fails closed: a
- * store that throws or rejects makes the callback an error; one that answers anything but "absent"
- * (`undefined` or `null`) for a state counts it as used. A store that never answers is bounded by
+ * store that throws, rejects or loses the write makes the callback an error; one that answers
+ * anything but "absent" (`undefined` or `null`) for a state counts it as used. A store that never answers is bounded by
  * the strategy's `timeout` on every call of its state store (the callback ends in `error()`).
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { CacheStore } from '../core/shared-store-type.js';
 import type { StateStoreContext } from './state-store.js';
 
@@ -38,18 +38,26 @@ export function replayStoreOption(value: unknown): CacheStore | undefined {
 }
 
 /**
- * Records `key` as used for `ttl` milliseconds; `true` when this call is the first to use it,
- * `false` when the store already held it (or answered something other than absent). Rejects, with
- * the fixed message, when the store throws or rejects. Not atomic across processes: two callbacks
- * for the same state that both read before either writes are both let through (see docs/website.md).
+ * Records `key` as used for `ttl` milliseconds: `true` when this call is the first to use it,
+ * `false` when the store already holds it (any answer but absent counts) or another process wrote
+ * it in between. The write is read back: Keyv answers a failed read as absent and a failed write
+ * as `true` (with `throwOnConnectError: false`), so only a read that returns our own nonce proves
+ * the record is there. Rejects, with the fixed message, when the store throws, rejects, answers a
+ * write with `false`, or does not hold what it was just given. Two processes that both finish
+ * their read-back before either overwrites are both let through (see docs/website.md).
  */
 export async function firstUse(store: CacheStore, key: string, ttl: number): Promise<boolean> {
+  const nonce = randomBytes(16).toString('base64url');
+  let written: unknown;
+  let readBack: unknown;
   try {
     const seen: unknown = await store.get(key);
     if (seen !== undefined && seen !== null) return false;
-    await store.set(key, 'used', ttl);
-    return true;
+    written = await store.set(key, nonce, ttl);
+    readBack = await store.get(key);
   } catch (cause) {
     throw new Error(REPLAY_STORE_FAILED, { cause });
   }
+  if (written === false || readBack === undefined || readBack === null) throw new Error(REPLAY_STORE_FAILED);
+  return readBack === nonce;
 }

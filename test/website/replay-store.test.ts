@@ -5,72 +5,23 @@
  * issued for the same state and PKCE challenge (the authorization URL opened again), sent to the
  * other process. Fail closed: a store that throws, stalls or answers garbage never lets a callback through.
  */
-import { once } from 'node:events';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
-import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import Keyv from 'keyv';
-import { Passport } from 'passport';
-import { cookieStateStore, LoginWithAmazonOAuth2Strategy, type CacheStore } from '../../lib/index.js';
+import { cookieStateStore, type CacheStore } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
-import { codeGrantOptions, toUser } from '../helpers/code-grant-app.js';
 import { expectNoSecret } from '../helpers/leak.js';
+import { REPLAY_SECRET as SECRET, replayInAnotherProcess, startTwoProcesses } from '../helpers/replay-processes.js';
 
-const SECRET = 'replay-store-secret-0123456789abcdefgh';
 const ADA = { user_id: 'amzn1.account.AREPLAYSTORE', name: 'Ada Lovelace' };
 let amazon: FakeAmazon;
 beforeAll(async () => { amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.replay', user: ADA }); });
 afterAll(async () => { await amazon.close(); });
 afterEach(() => { amazon.reset(); });
 
-interface Processes { url: string; errors: unknown[]; close(): Promise<void> }
-
-/** One callback URL, two "processes": the request goes to B when the browser carries `proc=b`, else to A. */
-async function startTwoProcesses(replayStore: () => CacheStore | undefined, timeout = 1000): Promise<Processes> {
-  const app = express();
-  const server: Server = app.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
-  amazon.allowRedirectURI(`${url}/auth/amazon/callback`);
-  const routers = ['a', 'b'].map(() => {
-    const store = replayStore();
-    const passport = new Passport();
-    passport.use(new LoginWithAmazonOAuth2Strategy({
-      ...codeGrantOptions(amazon, `${url}/auth/amazon/callback`), timeout, store: cookieStateStore({ secret: SECRET, ...(store ? { replayStore: store } : {}) }),
-    }, toUser));
-    return express.Router()
-      .get('/auth/amazon', passport.authenticate('amazon', { session: false }) as RequestHandler)
-      .get('/auth/amazon/callback', passport.authenticate('amazon', { session: false }) as RequestHandler, (req, res) => { res.json({ user: req.user }); });
-  });
-  const [a, b] = routers as [express.Router, express.Router];
-  app.use((req, res, next) => { ((req.headers.cookie ?? '').includes('proc=b') ? b : a)(req, res, next); });
-  const errors: unknown[] = [];
-  const handler: ErrorRequestHandler = (err, _req, res, _next) => { errors.push(err); res.status(500).json({ error: (err as Error).message }); };
-  app.use(handler);
-  return { url, errors, close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }) };
-}
-
-/**
- * A sign-in completed in process A, then the replay: the used cookie with a fresh code for the same
- * state and challenge, sent to process B. The replay's response, and the used cookie (for leak checks).
- */
-async function replayInAnotherProcess(p: Processes): Promise<{ first: Response; replay: Response; cookie: string; code: string }> {
-  const browser = new CookieBrowser(p.url);
-  const start = await browser.request(`${p.url}/auth/amazon`);
-  const cookie = [...browser.cookies].map(([n, v]) => `${n}=${v}`).join('; ');
-  const authorize = start.headers.get('location') ?? '';
-  const first = await browser.follow(authorize).then(({ res }) => res);
-  const fresh = await fetch(authorize, { redirect: 'manual' }); // Amazon again, same state and challenge: a new code
-  const callback = fresh.headers.get('location') ?? '';
-  const replay = await fetch(callback, { redirect: 'manual', headers: { cookie: `${cookie}; proc=b` } });
-  return { first, replay, cookie, code: new URL(callback).searchParams.get('code') ?? '' };
-}
-
 describe('a used sealed cookie in another process', () => {
   test('without replayStore (what the guide says a replay can do): the used cookie and a fresh code sign in again in the other process', async () => {
-    const p = await startTwoProcesses(() => undefined);
+    const p = await startTwoProcesses(amazon, () => undefined);
     try {
       const { first, replay } = await replayInAnotherProcess(p);
       expect(first.status).toBe(200);
@@ -83,7 +34,7 @@ describe('a used sealed cookie in another process', () => {
 
   test('with a shared replayStore (Keyv): refused in the other process with the bad-state 403, no code exchanged there', async () => {
     const shared = new Keyv();
-    const p = await startTwoProcesses(() => shared);
+    const p = await startTwoProcesses(amazon, () => shared);
     try {
       const { first, replay } = await replayInAnotherProcess(p);
       expect(first.status).toBe(200);
@@ -108,7 +59,7 @@ describe('a replayStore that fails: the callback is refused, never accepted, and
     ['a set() that throws', { set: () => { throw new Error('OOM command not allowed'); } }],
     ['a set() that rejects', { set: () => Promise.reject(new Error('timeout')) }],
   ])('%s: error(), with the fixed message and the store\'s error as the cause, nothing secret in it', async (_name, patch) => {
-    const p = await startTwoProcesses(faulty(patch));
+    const p = await startTwoProcesses(amazon, faulty(patch));
     try {
       const browser = new CookieBrowser(p.url);
       const { res, hops } = await browser.follow(`${p.url}/auth/amazon`);
@@ -124,8 +75,48 @@ describe('a replayStore that fails: the callback is refused, never accepted, and
     }
   });
 
+  test('a set() that answers false (a Keyv whose write failed: its get() answers a failed read as absent): error(), no code exchanged', async () => {
+    const p = await startTwoProcesses(amazon, faulty({ get: () => Promise.resolve(undefined), set: () => Promise.resolve(false) }));
+    try {
+      const { res } = await new CookieBrowser(p.url).follow(`${p.url}/auth/amazon`);
+      expect(res.status).toBe(500);
+      expect(p.errors).toEqual([expect.objectContaining({ message: 'cookieStateStore: the "replayStore" failed, so the sign-in is refused' })]);
+      expect(amazon.calls.token).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('a set() that answers true but keeps nothing (Keyv on a Redis that is down, with throwOnConnectError: false): error(), no code exchanged', async () => {
+    const p = await startTwoProcesses(amazon, faulty({ set: () => Promise.resolve(true) }));
+    try {
+      const { res } = await new CookieBrowser(p.url).follow(`${p.url}/auth/amazon`);
+      expect(res.status).toBe(500);
+      expect(p.errors).toEqual([expect.objectContaining({ message: 'cookieStateStore: the "replayStore" failed, so the sign-in is refused' })]);
+      expect(amazon.calls.token).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+
+  test('another process that wrote the state between our write and our read-back wins: the bad-state 403, no code exchanged', async () => {
+    const map = new Map<string, unknown>();
+    const racing: CacheStore = {
+      get: (key) => Promise.resolve(map.get(key)),
+      set: (key) => { map.set(key, 'the other process\'s nonce'); return Promise.resolve(true); },
+    };
+    const p = await startTwoProcesses(amazon, () => racing);
+    try {
+      const { res } = await new CookieBrowser(p.url).follow(`${p.url}/auth/amazon`);
+      expect(res.status).toBe(403);
+      expect(amazon.calls.token).toBe(0);
+    } finally {
+      await p.close();
+    }
+  });
+
   test('a get() that never answers: error() within the strategy\'s "timeout", no code exchanged', async () => {
-    const p = await startTwoProcesses(faulty({ get: () => new Promise(() => undefined) }), 200);
+    const p = await startTwoProcesses(amazon, faulty({ get: () => new Promise(() => undefined) }), 200);
     try {
       const { res } = await new CookieBrowser(p.url).follow(`${p.url}/auth/amazon`);
       expect(res.status).toBe(500);
@@ -139,7 +130,7 @@ describe('a replayStore that fails: the callback is refused, never accepted, and
   test.each<[string, unknown]>([
     ['an empty string', ''], ['0', 0], ['false', false], ['an object', {}], ['a string', 'garbage'],
   ])('a get() that answers %s (not absent) counts the state as used: the bad-state 403', async (_name, answer) => {
-    const p = await startTwoProcesses(faulty({ get: () => Promise.resolve(answer) }));
+    const p = await startTwoProcesses(amazon, faulty({ get: () => Promise.resolve(answer) }));
     try {
       const { res } = await new CookieBrowser(p.url).follow(`${p.url}/auth/amazon`);
       expect(res.status).toBe(403);
@@ -179,12 +170,14 @@ describe('replayStore, called by hand', () => {
     const [key = ''] = map.keys();
     expect(key).toMatch(/^passport-login-with-amazon:used-state:[\w-]{43}$/);
     expect(key).not.toContain(STATE);
-    expect(calls).toEqual([['get', key], ['set', key, 'used', expect.any(Number)]]);
+    const nonce = map.get(key);
+    expect(nonce).toMatch(/^[\w-]{22}$/);
+    expect(calls).toEqual([['get', key], ['set', key, nonce, expect.any(Number)], ['get', key]]);
     const ttl = calls[1]?.[3] as number;
     expect(ttl).toBeGreaterThan(60_000 - 1000);
     expect(ttl).toBeLessThanOrEqual(61_000);
     await expect(cookieStateStore({ secret: SECRET, replayStore: shared }).take(exchange(cookie).req, STATE, context)).resolves.toBeUndefined();
-    expect(calls).toHaveLength(3); // the second instance asked, found it used, wrote nothing
+    expect(calls).toHaveLength(4); // the second instance asked, found it used, wrote nothing
   });
 
   test('a cookie that does not open never reaches the store', async () => {
