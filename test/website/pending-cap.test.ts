@@ -10,6 +10,7 @@ import { cookieStateStore, type StateStore } from '../../lib/index.js';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
 import { startCodeGrantApp } from '../helpers/code-grant-app.js';
+import { SESSIONLESS_FRAMEWORKS } from '../helpers/sessionless-frameworks.js';
 import { stateKeyedStore } from '../helpers/state-keyed-store.js';
 
 const ADA = { user_id: 'amzn1.account.APENDINGCAP0', name: 'Ada Lovelace' };
@@ -82,6 +83,22 @@ describe.each(STORES)('%s', (_name, prefix, makeStore) => {
       // http loopback names; on https each of the 5 names is 7 bytes longer (`__Host-`).
       process.stdout.write(`[pending-cap] ${_name}: ${String(bytes)} bytes for 5 cookies (http), ${String(bytes + 35)} on https\n`);
       expect(bytes).toBeLessThanOrEqual(prefix === 'lwa_state_' ? 2000 : 400);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+describe.each(SESSIONLESS_FRAMEWORKS)('%s: the oldest are cleared through this framework\'s response', (_framework, start, refused) => {
+  test.each(STORES)('%s: 7 sign-ins leave 5 cookies; the newest signs in, the oldest is refused', async (_name, prefix, makeStore) => {
+    const app = await start(amazon, { store: makeStore(), sessions: false });
+    try {
+      const browser = new CookieBrowser(app.url);
+      const { callbacks } = await startMany(browser, app.url, 7);
+      expect([...browser.cookies.keys()].filter((n) => n.startsWith(prefix))).toHaveLength(5);
+      expect((await browser.request(callbacks.at(-1) ?? '')).status).toBe(200);
+      expect((await browser.request(callbacks[0] ?? '')).status).toBe(refused);
+      expect(amazon.calls.token).toBe(1);
     } finally {
       await app.close();
     }
