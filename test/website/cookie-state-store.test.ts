@@ -107,6 +107,20 @@ describe('cookieStateStore: the seal', () => {
     expect(line).toMatch(/^lwa_state_[\w-]{16}=v1\.[\w-]+; Path=\/; Max-Age=60; HttpOnly; SameSite=Lax$/);
   });
 
+  test.each<[string, Record<string, unknown>, number]>([
+    ['no maxPendingPerBrowser in the context (a store called by hand): the default 5', {}, 2],
+    ['maxPendingPerBrowser: 2', { maxPendingPerBrowser: 2 }, 5],
+    ['maxPendingPerBrowser: 1', { maxPendingPerBrowser: 1 }, 6],
+    ['maxPendingPerBrowser 0: the default 5', { maxPendingPerBrowser: 0 }, 2],
+    ['maxPendingPerBrowser 2.5: the default 5', { maxPendingPerBrowser: 2.5 }, 2],
+    ['maxPendingPerBrowser "3": the default 5', { maxPendingPerBrowser: '3' }, 2],
+  ])('save with 6 pending cookies sent, %s: the oldest are cleared before the new one is set', async (_name, patch, clears) => {
+    const sent = Array.from({ length: 6 }, (_, i) => `__Host-lwa_state_${String(i).padStart(16, 'x')}`);
+    const { req, set } = exchange(sent.map((n) => `${n}=v1.x`).join('; '));
+    await cookieStateStore({ secret: SECRET }).save(req, STATE, record(), { ...A, ...patch });
+    expect(set.map((line) => line.split(';')[0])).toEqual([...sent.slice(0, clears).map((n) => `${n}=`), expect.stringMatching(/^__Host-lwa_state_[\w-]{16}=v1\./)]);
+  });
+
   test('a cookie sealed under another secret is refused', async () => {
     const cookie = pairOf(await sealed(cookieStateStore({ secret: OLD_SECRET })));
     await expect(cookieStateStore({ secret: SECRET }).take(exchange(cookie).req, STATE, A)).resolves.toBeUndefined();
