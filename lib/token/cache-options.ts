@@ -1,19 +1,7 @@
 import { assertKnownKeys, integer, MAX_TIMEOUT } from '../core/option-checks.js';
+import type { CacheStore } from '../core/shared-store-type.js';
 
-/**
- * A shared, asynchronous key-value store for approvals, such as a `Keyv` instance
- * (`new Keyv(new KeyvRedis('redis://...'))`). Duck-typed: any object with `get` and `set` fits.
- * `ttl` is in milliseconds. `delete` is used by `strategy.forget(token)`; an `on('error', listener)`
- * is subscribed to, and `off` (or `removeListener`) unsubscribes it on `strategy.close()`.
- */
-export interface CacheStore {
-  get(key: string): unknown;
-  set(key: string, value: unknown, ttl?: number): unknown;
-  delete?(key: string): unknown;
-  on?: (event: 'error', listener: (error: unknown) => void) => unknown;
-  off?: (event: 'error', listener: (error: unknown) => void) => unknown;
-  removeListener?: (event: 'error', listener: (error: unknown) => void) => unknown;
-}
+export type { CacheStore } from '../core/shared-store-type.js';
 
 /** The `cache` option: `false`, `true` (the defaults), or settings for the token cache (on by default). */
 export interface CacheOptions {

@@ -1,12 +1,13 @@
 /**
  * The browser binding of a pending sign-in kept by an app's own `store`: a random nonce per
- * sign-in in its own short-lived cookie (HttpOnly, SameSite=Lax, Secure with an https callback,
- * Path limited to the callback), whose SHA-256 goes into the record. A callback URL opened in
+ * sign-in in its own short-lived cookie (HttpOnly, SameSite=Lax, Path=/; on an https callback
+ * Secure and named `__Host-…`, which no sibling subdomain or plain-http service can set), whose
+ * SHA-256 goes into the record; the oldest are cleared past `maxPendingPerBrowser`. A callback URL opened in
  * another browser (the login CSRF of a store that keeps records by `state` alone) lacks the cookie.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { randomToken } from '../amazon/pkce.js';
-import { cookieScopeOf, cookieValues, flowCookieName, NO_RESPONSE, serializeCookie, setCookieOf } from './cookies.js';
+import { capPending, cookieScopeOf, cookieValues, flowCookieName, NO_RESPONSE, serializeCookie, setCookieOf } from './cookies.js';
 
 /** Prefix of the binding cookies' names; one cookie per pending sign-in. */
 export const BINDING_COOKIE_PREFIX = 'lwa_bind_';
@@ -19,6 +20,8 @@ export interface BindingScope {
   callbackURL: string;
   /** Milliseconds a pending sign-in lives (the cookie's Max-Age). */
   ttl: number;
+  /** Most binding cookies kept per browser (the new one included). */
+  maxPendingPerBrowser: number;
 }
 
 /**
@@ -29,8 +32,9 @@ export function bindToBrowser(req: unknown, state: string, scope: BindingScope):
   const setCookie = setCookieOf(req);
   if (setCookie === undefined) throw new Error(NO_RESPONSE);
   const nonce = randomToken(32);
-  const name = flowCookieName(BINDING_COOKIE_PREFIX, scope.strategy, state);
-  setCookie(serializeCookie(name, nonce, cookieScopeOf(scope.callbackURL), Math.ceil(scope.ttl / 1000)));
+  const cookies = cookieScopeOf(scope.callbackURL);
+  capPending(req, BINDING_COOKIE_PREFIX, cookies, scope.maxPendingPerBrowser, setCookie);
+  setCookie(serializeCookie(flowCookieName(BINDING_COOKIE_PREFIX, scope.strategy, state, cookies), nonce, cookies, Math.ceil(scope.ttl / 1000)));
   return hashOf(nonce);
 }
 
@@ -39,9 +43,10 @@ export function bindToBrowser(req: unknown, state: string, scope: BindingScope):
  * (a sign-in is single-use).
  */
 export function isBoundBrowser(req: unknown, state: string, binding: unknown, scope: BindingScope): boolean {
-  const name = flowCookieName(BINDING_COOKIE_PREFIX, scope.strategy, state);
+  const cookies = cookieScopeOf(scope.callbackURL);
+  const name = flowCookieName(BINDING_COOKIE_PREFIX, scope.strategy, state, cookies);
   const values = cookieValues(req, name);
-  if (values.length > 0) setCookieOf(req)?.(serializeCookie(name, '', cookieScopeOf(scope.callbackURL), 0));
+  if (values.length > 0) setCookieOf(req)?.(serializeCookie(name, '', cookies, 0));
   if (typeof binding !== 'string') return false;
   const expected = Buffer.from(binding);
   return values.some((nonce) => {

@@ -25,7 +25,7 @@ export function fastifyReplyHook(request: object, reply: object, done: (err?: Er
 export const NO_RESPONSE = 'LoginWithAmazonOAuth2Strategy cannot set its cookie: the request leads to no response ' +
   '(with @fastify/passport, add fastify.addHook(\'onRequest\', fastifyReplyHook) from passport-login-with-amazon)';
 
-type Append = (line: string) => void;
+export type Append = (line: string) => void;
 
 const isFunction = (value: unknown): value is (...args: unknown[]) => unknown => typeof value === 'function';
 const prop = (value: unknown, key: string | symbol): unknown =>
@@ -66,11 +66,11 @@ export function cookieValues(req: unknown, name: string): string[] {
   return values;
 }
 
-/** Attributes of the strategy's cookies: `HttpOnly` and `SameSite=Lax` always. */
+/** Attributes of the strategy's cookies: `HttpOnly`, `SameSite=Lax` and `Path=/` always. */
 export interface CookieScope {
-  /** The callback's path: the cookies go nowhere else. */
+  /** Always `/`: the `__Host-` prefix requires it, and the redirect leg must see the pending sign-ins to cap them. */
   path: string;
-  /** Whether `callbackURL` is https. */
+  /** Whether `callbackURL` is https: then the cookies are `Secure` and their names start with `__Host-`. */
   secure: boolean;
 }
 
@@ -85,15 +85,48 @@ export function serializeCookie(name: string, value: string, scope: CookieScope,
 
 /** The cookie scope of a callback URL. */
 export function cookieScopeOf(callbackURL: string): CookieScope {
-  const url = new URL(callbackURL);
-  return { path: url.pathname, secure: url.protocol === 'https:' };
+  return { path: '/', secure: new URL(callbackURL).protocol === 'https:' };
 }
 
 /**
- * The part of a cookie name that stands for one pending sign-in: 16 base64url characters of
- * SHA-256 over the strategy name and the `state`, so that each tab has its own cookie and names
- * stay cookie-safe whatever the strategy is called.
+ * The prefix a browser enforces on https: a `__Host-` cookie must be `Secure`, `Path=/` and
+ * without `Domain`, so neither a sibling subdomain nor plain http on the same host can set it.
  */
-export function flowCookieName(prefix: string, strategy: string, state: string): string {
-  return `${prefix}${createHash('sha256').update(`${strategy}\0${state}`).digest('base64url').slice(0, 16)}`;
+export const HOST_PREFIX = '__Host-';
+
+/** The full name prefix of one kind of cookie in a scope: `__Host-lwa_state_` on https, `lwa_state_` on http. */
+export function cookiePrefix(prefix: string, scope: CookieScope): string {
+  return scope.secure ? `${HOST_PREFIX}${prefix}` : prefix;
+}
+
+/**
+ * The name of one pending sign-in's cookie: the prefix (with `__Host-` on https) and 16 base64url
+ * characters of SHA-256 over the strategy name and the `state`, so that each tab has its own
+ * cookie and names stay cookie-safe whatever the strategy is called. On https a cookie under the
+ * plain name is never read.
+ */
+export function flowCookieName(prefix: string, strategy: string, state: string, scope: CookieScope): string {
+  const hash = createHash('sha256').update(`${strategy}\0${state}`).digest('base64url').slice(0, 16);
+  return `${cookiePrefix(prefix, scope)}${hash}`;
+}
+
+/** Default of `maxPendingPerBrowser`: pending sign-ins kept per browser (as the session store keeps). */
+export const MAX_PENDING_PER_BROWSER = 5;
+
+/**
+ * Keeps at most `keep - 1` of this kind's cookies the request carries, so that the one about to be
+ * set makes `keep`: the oldest are cleared (`Max-Age=0`) in this response. Browsers send cookies of
+ * one path oldest first (RFC 6265, 5.4), so the first names in the header are the oldest.
+ */
+export function capPending(req: unknown, prefix: string, scope: CookieScope, keep: number, setCookie: Append): void {
+  const full = cookiePrefix(prefix, scope);
+  const header = prop(prop(req, 'headers'), 'cookie');
+  if (typeof header !== 'string') return;
+  const names = new Set<string>();
+  for (const pair of header.split(';')) {
+    const name = pair.slice(0, Math.max(0, pair.indexOf('='))).trim();
+    if (name.length === full.length + 16 && name.startsWith(full)) names.add(name);
+  }
+  const excess = [...names].slice(0, Math.max(0, names.size - (keep - 1)));
+  for (const name of excess) setCookie(serializeCookie(name, '', scope, 0));
 }

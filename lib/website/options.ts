@@ -45,6 +45,12 @@ export interface LoginWithAmazonOAuth2BaseOptions {
   store?: StateStore | undefined;
   /** Milliseconds a pending authorization request stays valid. Default `600000` (10 minutes). */
   stateTTL?: number | undefined;
+  /**
+   * Most pending sign-ins kept per browser in the strategy's own cookies (the binding cookies of
+   * an app's `store`, `cookieStateStore`'s sealed ones); starting one more clears the oldest, so
+   * the Cookie header stays small. 1 to 50. Default `5`.
+   */
+  maxPendingPerBrowser?: number | undefined;
   /** Milliseconds allowed for each upstream request, and for each call of the state store. Default `5000`. */
   timeout?: number | undefined;
   /** Retries of the profile call on network errors and 5xx (the token request is never retried). Default `1`. */
@@ -73,6 +79,8 @@ export const OAUTH2_DEFAULTS = {
   scope: ['profile'] as readonly Scope[],
   /** Milliseconds a pending authorization request stays valid. */
   stateTTL: 10 * 60 * 1000,
+  /** Pending sign-ins kept per browser in the strategy's own cookies (the oldest are cleared). */
+  maxPendingPerBrowser: 5,
   /** Client authentication at the token endpoint. */
   clientAuthentication: 'body' as 'body' | 'basic',
   /** Amazon region of the authorization page and the API. */
@@ -99,6 +107,7 @@ export interface ResolvedOAuth2Options {
   store: StateStore;
   usesSession: boolean;
   stateTTL: number;
+  maxPendingPerBrowser: number;
   timeout: number;
   retries: number;
   passReqToCallback: boolean;
@@ -107,7 +116,7 @@ export interface ResolvedOAuth2Options {
 
 const OPTION_KEYS = [
   'clientID', 'clientSecret', 'callbackURL', 'scope', 'region', 'authorizationURL', 'tokenURL', 'profileURL',
-  'clientAuthentication', 'store', 'stateTTL', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback',
+  'clientAuthentication', 'store', 'stateTTL', 'maxPendingPerBrowser', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback',
 ] as const;
 
 /** The answer to `state: true` (a passport-amazon / passport-oauth2 habit) or `state: false`. */
@@ -167,6 +176,7 @@ export function resolveOAuth2Options(options: unknown): ResolvedOAuth2Options {
     store: store ?? sessionStore(name),
     usesSession: store === undefined,
     stateTTL: integer(o.stateTTL, 'stateTTL', OAUTH2_DEFAULTS.stateTTL, 1000, 24 * 60 * 60 * 1000),
+    maxPendingPerBrowser: integer(o.maxPendingPerBrowser, 'maxPendingPerBrowser', OAUTH2_DEFAULTS.maxPendingPerBrowser, 1, 50),
     timeout: integer(o.timeout, 'timeout', OAUTH2_DEFAULTS.timeout, 1, MAX_TIMEOUT),
     retries: integer(o.retries, 'retries', OAUTH2_DEFAULTS.retries, 0, 10),
     passReqToCallback: booleanOption(o.passReqToCallback, 'passReqToCallback', false),

@@ -10,7 +10,7 @@ import { isBoundToBrowser, isStoredState, type StateStoreContext, type StoredSta
 /** Longest `state` looked up (ours are 43 characters). */
 const MAX_STATE_LENGTH = 512;
 
-type PendingConfig = Pick<ResolvedOAuth2Options, 'name' | 'callbackURL' | 'stateTTL' | 'store' | 'authorizationURL' | 'clientID' | 'timeout'>;
+type PendingConfig = Pick<ResolvedOAuth2Options, 'name' | 'callbackURL' | 'stateTTL' | 'store' | 'authorizationURL' | 'clientID' | 'timeout' | 'maxPendingPerBrowser'>;
 
 /**
  * A store's answer within `timeout` milliseconds, else an error: a store that never answers must
@@ -36,7 +36,7 @@ export class PendingSignIns {
   constructor(config: PendingConfig, clientSecret: string) {
     this.config = config;
     this.pkce = verifierDeriver(clientSecret);
-    this.scope = { strategy: config.name, callbackURL: config.callbackURL, ttl: config.stateTTL };
+    this.scope = { strategy: config.name, callbackURL: config.callbackURL, ttl: config.stateTTL, maxPendingPerBrowser: config.maxPendingPerBrowser };
     this.boundToBrowser = isBoundToBrowser(config.store);
   }
 

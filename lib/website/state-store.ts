@@ -31,6 +31,8 @@ export interface StateStoreContext {
   strategy: string;
   /** The strategy's `callbackURL`. */
   callbackURL: string;
+  /** The strategy's `maxPendingPerBrowser`: `cookieStateStore` keeps at most this many sealed cookies per browser. */
+  maxPendingPerBrowser?: number;
 }
 
 /**

@@ -6,13 +6,17 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { BINDING_COOKIE_PREFIX, bindToBrowser, isBoundBrowser, type BindingScope } from '../../lib/website/binding.js';
-import { flowCookieName, NO_RESPONSE } from '../../lib/website/cookies.js';
+import { cookieScopeOf, flowCookieName, NO_RESPONSE } from '../../lib/website/cookies.js';
 
-const SCOPE: BindingScope = { strategy: 'amazon', callbackURL: 'https://a.example/auth/amazon/callback?x=1', ttl: 600_000 };
+const SCOPE: BindingScope = { strategy: 'amazon', callbackURL: 'https://a.example/auth/amazon/callback?x=1', ttl: 600_000, maxPendingPerBrowser: 5 };
+const HTTPS = cookieScopeOf(SCOPE.callbackURL);
+const HTTP = cookieScopeOf('http://localhost:3000/cb');
 const STATE = 'S'.repeat(43);
-const NAME = flowCookieName(BINDING_COOKIE_PREFIX, SCOPE.strategy, STATE);
+const NAME = flowCookieName(BINDING_COOKIE_PREFIX, SCOPE.strategy, STATE, HTTPS);
+/** The name on an http (loopback) callback: no `__Host-` prefix. */
+const PLAIN = flowCookieName(BINDING_COOKIE_PREFIX, SCOPE.strategy, STATE, HTTP);
 const NONCE = 'n'.repeat(43);
-const CLEARED = `${NAME}=; Path=/auth/amazon/callback; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax; Secure`;
+const CLEARED = `${NAME}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax; Secure`;
 
 /** base64url(SHA-256) of a nonce, computed here independently of lib/. */
 const hashOf = (nonce: string): string => createHash('sha256').update(Buffer.from(nonce, 'utf8')).digest('base64url');
@@ -35,21 +39,21 @@ function thrownBy(call: () => unknown): unknown {
 }
 
 describe('bindToBrowser', () => {
-  test('sets exactly one nonce cookie (HttpOnly, SameSite=Lax, Secure, the callback\'s Path, Max-Age of the ttl) and returns the nonce\'s hash', () => {
+  test('sets exactly one nonce cookie (__Host- name, HttpOnly, SameSite=Lax, Secure, Path=/, Max-Age of the ttl) and returns the nonce\'s hash', () => {
     const { req, appended } = expressRequest();
     const binding = bindToBrowser(req, STATE, SCOPE);
     expect(appended).toHaveLength(1);
     const [name, line] = appended[0] ?? ['', ''];
     expect(name).toBe('Set-Cookie');
-    const match = new RegExp(`^${NAME}=([\\w-]{43}); Path=/auth/amazon/callback; Max-Age=600; HttpOnly; SameSite=Lax; Secure$`).exec(line);
+    const match = new RegExp(`^${NAME}=([\\w-]{43}); Path=/; Max-Age=600; HttpOnly; SameSite=Lax; Secure$`).exec(line);
     expect(match).not.toBeNull();
     expect(binding).toBe(hashOf(match?.[1] ?? ''));
   });
 
-  test('a ttl that is not whole seconds is rounded up, and an http callback gets no Secure', () => {
+  test('a ttl that is not whole seconds is rounded up, and an http callback gets no Secure and the plain name', () => {
     const { req, appended } = expressRequest();
     bindToBrowser(req, STATE, { ...SCOPE, callbackURL: 'http://localhost:3000/cb', ttl: 1500 });
-    expect(appended.map(([, line]) => line.replace(/=[\w-]{43};/, '=NONCE;'))).toEqual([`${NAME}=NONCE; Path=/cb; Max-Age=2; HttpOnly; SameSite=Lax`]);
+    expect(appended.map(([, line]) => line.replace(/=[\w-]{43};/, '=NONCE;'))).toEqual([`${PLAIN}=NONCE; Path=/; Max-Age=2; HttpOnly; SameSite=Lax`]);
   });
 
   test('a fresh nonce every time', () => {
@@ -87,18 +91,19 @@ describe('isBoundBrowser', () => {
     expect(callback.appended).toEqual([['Set-Cookie', CLEARED]]);
   });
 
-  test('an http callback clears the cookie without Secure', () => {
-    const { req, appended } = expressRequest(`${NAME}=${NONCE}`);
+  test('an http callback reads the plain name and clears the cookie without Secure', () => {
+    const { req, appended } = expressRequest(`${PLAIN}=${NONCE}`);
     expect(isBoundBrowser(req, STATE, hashOf(NONCE), { ...SCOPE, callbackURL: 'http://localhost:3000/cb' })).toBe(true);
-    expect(appended).toEqual([['Set-Cookie', `${NAME}=; Path=/cb; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax`]]);
+    expect(appended).toEqual([['Set-Cookie', `${PLAIN}=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax`]]);
   });
 
   test.each<[string, string | undefined]>([
     ['no Cookie header', undefined],
     ['an empty Cookie header', ''],
     ['other cookies only', 'sid=abc; lwa_bind_=x'],
-    ['the binding cookie of another state', `${flowCookieName(BINDING_COOKIE_PREFIX, SCOPE.strategy, 'T'.repeat(43))}=${NONCE}`],
-    ['the binding cookie of another strategy', `${flowCookieName(BINDING_COOKIE_PREFIX, 'other', STATE)}=${NONCE}`],
+    ['the binding cookie of another state', `${flowCookieName(BINDING_COOKIE_PREFIX, SCOPE.strategy, 'T'.repeat(43), HTTPS)}=${NONCE}`],
+    ['the binding cookie of another strategy', `${flowCookieName(BINDING_COOKIE_PREFIX, 'other', STATE, HTTPS)}=${NONCE}`],
+    ['on https, the right nonce under the plain name (planted by a sibling subdomain or plain http)', `${PLAIN}=${NONCE}`],
   ])('with %s: no match, and no cookie is cleared (nothing was sent)', (_name, cookie) => {
     const { req, appended } = expressRequest(cookie);
     expect(isBoundBrowser(req, STATE, hashOf(NONCE), SCOPE)).toBe(false);
@@ -131,6 +136,12 @@ describe('isBoundBrowser', () => {
   ])('a binding of another length (%s) does not match, and nothing throws', (_name, binding) => {
     const { req, appended } = expressRequest(`${NAME}=${NONCE}`);
     expect(isBoundBrowser(req, STATE, binding, SCOPE)).toBe(false);
+    expect(appended).toEqual([['Set-Cookie', CLEARED]]);
+  });
+
+  test('an empty cookie against an empty binding does not match (the compare is of hashes, never of raw values)', () => {
+    const { req, appended } = expressRequest(`${NAME}=`);
+    expect(isBoundBrowser(req, STATE, '', SCOPE)).toBe(false);
     expect(appended).toEqual([['Set-Cookie', CLEARED]]);
   });
 

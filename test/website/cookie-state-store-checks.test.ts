@@ -24,9 +24,9 @@ function keyOf(secret = SECRET, label = LABEL): Buffer {
   return Buffer.from(hkdfSync('sha256', secret, salt, label, 32));
 }
 
-/** The cookie of one pending sign-in: the prefix and 16 base64url characters of SHA-256(strategy NUL state). */
+/** The cookie of one pending sign-in on an https callback: `__Host-`, the prefix and 16 base64url characters of SHA-256(strategy NUL state). */
 function cookieName(state: string): string {
-  return `lwa_state_${createHash('sha256').update(`${A.strategy}\0${state}`).digest('base64url').slice(0, 16)}`;
+  return `__Host-lwa_state_${createHash('sha256').update(`${A.strategy}\0${state}`).digest('base64url').slice(0, 16)}`;
 }
 
 /** IV (12 bytes), ciphertext, tag (16 bytes), with the cookie's name as additional data. */

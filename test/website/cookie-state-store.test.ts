@@ -35,9 +35,9 @@ async function sealed(store = cookieStateStore({ secret: SECRET }), r = record()
 }
 
 describe('cookieStateStore: the seal', () => {
-  test('a cookie per sign-in: HttpOnly, SameSite=Lax, Secure with an https callback, Path limited to the callback, Max-Age to the record\'s expiry', async () => {
+  test('a cookie per sign-in: a __Host- name, HttpOnly, SameSite=Lax, Secure and Path=/ with an https callback, Max-Age to the record\'s expiry', async () => {
     const line = await sealed();
-    expect(line).toMatch(/^lwa_state_[\w-]{16}=v1\.[\w-]+; Path=\/auth\/amazon\/callback; Max-Age=60; HttpOnly; SameSite=Lax; Secure$/);
+    expect(line).toMatch(/^__Host-lwa_state_[\w-]{16}=v1\.[\w-]+; Path=\/; Max-Age=60; HttpOnly; SameSite=Lax; Secure$/);
     expect(pairOf(line).length).toBeLessThan(MAX_STATE_COOKIE_LENGTH);
   });
 
@@ -46,7 +46,7 @@ describe('cookieStateStore: the seal', () => {
     const cookie = pairOf(await sealed(store));
     const { req, set } = exchange(cookie);
     await expect(store.take(req, STATE, A)).resolves.toEqual(record({ expiresAt: expect.any(Number) as unknown as number }));
-    expect(set).toEqual([expect.stringMatching(/^lwa_state_[\w-]{16}=; Path=\/auth\/amazon\/callback; Max-Age=0; Expires=Thu, 01 Jan 1970/)]);
+    expect(set).toEqual([expect.stringMatching(/^__Host-lwa_state_[\w-]{16}=; Path=\/; Max-Age=0; Expires=Thu, 01 Jan 1970/)]);
     await expect(store.take(exchange(cookie).req, STATE, A)).resolves.toBeUndefined(); // replayed: refused in this process
   });
 
@@ -86,8 +86,39 @@ describe('cookieStateStore: the seal', () => {
     const other = exchange();
     await store.save(other.req, state, record(), context);
     const otherName = pairOf(other.set[0]).split('=')[0] ?? '';
-    expect(otherName === name && context === A).toBe(false);
+    // The name depends on the strategy and the state only: for another callback URL the value is presented under its own name.
+    expect(otherName === name).toBe(context.strategy === A.strategy && state === STATE);
+    await expect(store.take(exchange(`${name}=${value}`).req, STATE, A)).resolves.toBeDefined(); // the value itself is good
     await expect(store.take(exchange(`${otherName}=${value}`).req, state, context)).resolves.toBeUndefined();
+  });
+
+  test('on https, a good seal under the plain (pre-__Host-) name is never read', async () => {
+    const store = cookieStateStore({ secret: SECRET });
+    const [name = '', value = ''] = pairOf(await sealed(store)).split('=');
+    expect(name.startsWith('__Host-lwa_state_')).toBe(true);
+    const { req, set } = exchange(`${name.slice('__Host-'.length)}=${value}`);
+    await expect(store.take(req, STATE, A)).resolves.toBeUndefined();
+    expect(set).toEqual([]);
+    await expect(store.take(exchange(`${name}=${value}`).req, STATE, A)).resolves.toBeDefined(); // not used up by the ignored one
+  });
+
+  test('on an http (loopback) callback the name stays plain, without Secure', async () => {
+    const line = await sealed(undefined, record(), { strategy: 'amazon', callbackURL: 'http://127.0.0.1:3000/cb' });
+    expect(line).toMatch(/^lwa_state_[\w-]{16}=v1\.[\w-]+; Path=\/; Max-Age=60; HttpOnly; SameSite=Lax$/);
+  });
+
+  test.each<[string, Record<string, unknown>, number]>([
+    ['no maxPendingPerBrowser in the context (a store called by hand): the default 5', {}, 2],
+    ['maxPendingPerBrowser: 2', { maxPendingPerBrowser: 2 }, 5],
+    ['maxPendingPerBrowser: 1', { maxPendingPerBrowser: 1 }, 6],
+    ['maxPendingPerBrowser 0: the default 5', { maxPendingPerBrowser: 0 }, 2],
+    ['maxPendingPerBrowser 2.5: the default 5', { maxPendingPerBrowser: 2.5 }, 2],
+    ['maxPendingPerBrowser "3": the default 5', { maxPendingPerBrowser: '3' }, 2],
+  ])('save with 6 pending cookies sent, %s: the oldest are cleared before the new one is set', async (_name, patch, clears) => {
+    const sent = Array.from({ length: 6 }, (_, i) => `__Host-lwa_state_${String(i).padStart(16, 'x')}`);
+    const { req, set } = exchange(sent.map((n) => `${n}=v1.x`).join('; '));
+    await cookieStateStore({ secret: SECRET }).save(req, STATE, record(), { ...A, ...patch });
+    expect(set.map((line) => line.split(';')[0])).toEqual([...sent.slice(0, clears).map((n) => `${n}=`), expect.stringMatching(/^__Host-lwa_state_[\w-]{16}=v1\./)]);
   });
 
   test('a cookie sealed under another secret is refused', async () => {

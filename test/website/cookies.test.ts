@@ -1,6 +1,6 @@
 /** The website strategy's own cookies: how each framework's request leads to a response, parsing, attributes, names. */
 import { describe, expect, test } from '@jest/globals';
-import { cookieScopeOf, cookieValues, fastifyReplyHook, flowCookieName, serializeCookie, setCookieOf } from '../../lib/website/cookies.js';
+import { capPending, cookieScopeOf, cookieValues, fastifyReplyHook, flowCookieName, serializeCookie, setCookieOf } from '../../lib/website/cookies.js';
 
 describe('setCookieOf', () => {
   test('Fastify, through fastifyReplyHook: reply.header("set-cookie", line)', () => {
@@ -52,15 +52,51 @@ describe('cookieValues', () => {
 });
 
 describe('serializeCookie and names', () => {
-  test('HttpOnly, SameSite=Lax, Secure only for an https callback, Path the callback\'s path', () => {
-    expect(serializeCookie('n', 'v', cookieScopeOf('https://a.example/auth/cb?x=1'), 600)).toBe('n=v; Path=/auth/cb; Max-Age=600; HttpOnly; SameSite=Lax; Secure');
-    expect(serializeCookie('n', '', cookieScopeOf('http://localhost:3000/cb'), 0)).toBe('n=; Path=/cb; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax');
+  test('HttpOnly, SameSite=Lax, Path=/ (what __Host- requires), Secure only for an https callback', () => {
+    expect(serializeCookie('n', 'v', cookieScopeOf('https://a.example/auth/cb?x=1'), 600)).toBe('n=v; Path=/; Max-Age=600; HttpOnly; SameSite=Lax; Secure');
+    expect(serializeCookie('n', '', cookieScopeOf('http://localhost:3000/cb'), 0)).toBe('n=; Path=/; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; HttpOnly; SameSite=Lax');
   });
 
   test('a name per strategy and state: cookie-safe whatever the strategy is called', () => {
-    const name = flowCookieName('lwa_state_', 'a strategy; with=odd "chars"', 'S'.repeat(43));
+    const http = cookieScopeOf('http://127.0.0.1:3000/cb');
+    const name = flowCookieName('lwa_state_', 'a strategy; with=odd "chars"', 'S'.repeat(43), http);
     expect(name).toMatch(/^lwa_state_[\w-]{16}$/);
-    expect(flowCookieName('lwa_state_', 'amazon', 'S'.repeat(43))).not.toBe(flowCookieName('lwa_state_', 'amazon', 'T'.repeat(43)));
-    expect(flowCookieName('lwa_state_', 'amazon', 'S'.repeat(43))).not.toBe(flowCookieName('lwa_state_', 'other', 'S'.repeat(43)));
+    expect(flowCookieName('lwa_state_', 'amazon', 'S'.repeat(43), http)).not.toBe(flowCookieName('lwa_state_', 'amazon', 'T'.repeat(43), http));
+    expect(flowCookieName('lwa_state_', 'amazon', 'S'.repeat(43), http)).not.toBe(flowCookieName('lwa_state_', 'other', 'S'.repeat(43), http));
+  });
+
+  test('on an https callback the name carries the __Host- prefix (same hash), so no sibling subdomain or plain http can set it', () => {
+    const https = cookieScopeOf('https://a.example/cb');
+    const http = cookieScopeOf('http://localhost/cb');
+    expect(flowCookieName('lwa_bind_', 'amazon', 'S'.repeat(43), https)).toBe(`__Host-${flowCookieName('lwa_bind_', 'amazon', 'S'.repeat(43), http)}`);
+  });
+});
+
+describe('capPending: at most maxPendingPerBrowser of one kind per browser', () => {
+  const https = cookieScopeOf('https://a.example/cb');
+  const names = (n: number, prefix = '__Host-lwa_state_'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${String(i).padStart(16, 'x')}`);
+  const cleared = (name: string): string => serializeCookie(name, '', https, 0);
+  function capped(cookie: string | undefined, keep: number): string[] {
+    const lines: string[] = [];
+    capPending({ headers: cookie === undefined ? {} : { cookie } }, 'lwa_state_', https, keep, (line) => { lines.push(line); });
+    return lines;
+  }
+
+  test('with keep - 1 or fewer sent, nothing is cleared', () => {
+    expect(capped(names(4).map((n) => `${n}=v`).join('; '), 5)).toEqual([]);
+    expect(capped(undefined, 5)).toEqual([]);
+    expect(capped('', 1)).toEqual([]);
+  });
+
+  test('the oldest (first in the header) are cleared, with the same name and Path, so that the new one makes keep', () => {
+    const sent = names(7);
+    expect(capped(sent.map((n) => `${n}=v`).join('; '), 5)).toEqual(sent.slice(0, 3).map(cleared));
+    expect(capped(sent.map((n) => `${n}=v`).join('; '), 1)).toEqual(sent.map(cleared));
+  });
+
+  test('only this kind in this scope counts: other cookies, the plain name on https, other lengths, and a name sent twice once', () => {
+    const [a = '', b = ''] = names(2);
+    const cookie = [`sid=1`, `${a}=v`, `${a}=w`, `lwa_state_${'p'.repeat(16)}=v`, `__Host-lwa_bind_${'q'.repeat(16)}=v`, `__Host-lwa_state_short=v`, `${b}=v`].join('; ');
+    expect(capped(cookie, 2)).toEqual([cleared(a)]);
   });
 });

@@ -23,13 +23,13 @@ describe('options', () => {
   test('default name is "amazon", as passport-amazon\'s', () => {
     expect(build({ ...BASE }).name).toBe('amazon');
     expect(build({ ...BASE, name: 'lwa' }).name).toBe('lwa');
-    expect(OAUTH2_DEFAULTS).toEqual({ name: 'amazon', scope: ['profile'], stateTTL: 600_000, clientAuthentication: 'body', region: 'NA', timeout: 5000, retries: 1 });
+    expect(OAUTH2_DEFAULTS).toEqual({ name: 'amazon', scope: ['profile'], stateTTL: 600_000, maxPendingPerBrowser: 5, clientAuthentication: 'body', region: 'NA', timeout: 5000, retries: 1 });
   });
 
   test('OAUTH2_DEFAULTS are the defaults the strategy resolves', () => {
     const config = configOf(build({ ...BASE }));
     expect(config).toMatchObject({
-      scope: OAUTH2_DEFAULTS.scope, stateTTL: OAUTH2_DEFAULTS.stateTTL, clientAuthentication: OAUTH2_DEFAULTS.clientAuthentication,
+      scope: OAUTH2_DEFAULTS.scope, stateTTL: OAUTH2_DEFAULTS.stateTTL, maxPendingPerBrowser: OAUTH2_DEFAULTS.maxPendingPerBrowser, clientAuthentication: OAUTH2_DEFAULTS.clientAuthentication,
       timeout: OAUTH2_DEFAULTS.timeout, retries: OAUTH2_DEFAULTS.retries, authorizationURL: 'https://www.amazon.com/ap/oa',
     });
   });
@@ -50,6 +50,10 @@ describe('options', () => {
     [{ scope: [] }, '"scope" must be a non-empty array'],
     [{ region: 'US' }, '"region" must be one of: NA, EU, FE'],
     [{ stateTTL: 10 }, '"stateTTL" must be an integer from 1000 to 86400000'],
+    [{ maxPendingPerBrowser: 0 }, '"maxPendingPerBrowser" must be an integer from 1 to 50'],
+    [{ maxPendingPerBrowser: 51 }, '"maxPendingPerBrowser" must be an integer from 1 to 50'],
+    [{ maxPendingPerBrowser: 2.5 }, '"maxPendingPerBrowser" must be an integer from 1 to 50'],
+    [{ maxPendingPerBrowser: '5' }, '"maxPendingPerBrowser" must be an integer from 1 to 50'],
     [{ timeout: -1 }, '"timeout" must be an integer'],
     [{ clientAuthentication: 'post' }, '"clientAuthentication" must be \'body\' or \'basic\''],
     [{ store: {} }, '"store" must be an object with save() and take() methods'],
