@@ -1,0 +1,128 @@
+/**
+ * NestJS 12 with the website strategy on both legs of the code grant, on 127.0.0.1, on Express
+ * (express-session, the default session store) or on Fastify (no session: `cookieStateStore`, the
+ * `fastifyReplyHook`, and a guard whose `getResponse` lets Passport's redirect reach the reply).
+ * `/auth/amazon` redirects to Amazon; `/auth/amazon/callback` answers `{ user }` through
+ * `AmazonWebsiteGuard` (the strategy's status kept: 403 for a bad state), `/auth/amazon/plain` through a
+ * bare `AuthGuard('amazon')` (every fail() a 401), and `/auth/amazon/plain-start` the redirect leg through one.
+ */
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Controller, Get, HttpException, Inject, Injectable, Module, Req, UseGuards, type DynamicModule, type ExecutionContext } from '@nestjs/common';
+import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
+import { FastifyAdapter } from '@nestjs/platform-fastify';
+import { Test } from '@nestjs/testing';
+import session from 'express-session';
+import { cookieStateStore, fastifyReplyHook, LoginWithAmazonOAuth2Strategy, type AmazonProfile, type LoginWithAmazonOAuth2Options } from '../../lib/index.js';
+import type { FakeAmazon } from '../../lib/testing/index.js';
+import { codeGrantOptions } from '../helpers/code-grant-app.js';
+import type { RunningApp } from '../helpers/code-grant-frameworks.js';
+import type { Platform } from './example.js';
+
+const OPTIONS = Symbol('LWA_OAUTH2_OPTIONS');
+
+@Injectable()
+class AmazonOAuth2Strategy extends PassportStrategy(LoginWithAmazonOAuth2Strategy, 'amazon') {
+  constructor(@Inject(OPTIONS) options: LoginWithAmazonOAuth2Options) {
+    super(options);
+  }
+
+  validate(_accessToken: string, _refreshToken: string | undefined, profile: AmazonProfile): { id: string; name: string } {
+    return { id: profile.id, name: profile.displayName };
+  }
+}
+
+/** The reply methods the guard needs on Fastify. */
+interface FastifyReplyLike { statusCode: number; header(name: string, value: string): unknown; send(body?: string): unknown }
+
+/**
+ * The strategy's status kept (400, 401, 403); on Fastify, Passport's redirect (`statusCode`,
+ * `setHeader`, `end`, written for Node's response) goes through the reply, with the strategy's cookies.
+ */
+@Injectable()
+export class AmazonWebsiteGuard extends AuthGuard('amazon') {
+  override getResponse<T = unknown>(context: ExecutionContext): T {
+    const res = context.switchToHttp().getResponse<Partial<ServerResponse> & FastifyReplyLike>();
+    if (typeof res.setHeader === 'function') return res as T; // Express: Node's response
+    return {
+      set statusCode(code: number) { res.statusCode = code; },
+      get statusCode() { return res.statusCode; },
+      setHeader: (name: string, value: string) => { res.header(name, value); },
+      end: (body?: string) => { res.send(body); },
+    } as T;
+  }
+
+  override handleRequest<TUser>(err: Error | null, user: TUser | false, _info: unknown, _context: ExecutionContext, status?: number): TUser {
+    if (err) throw err;
+    if (user) return user;
+    throw new HttpException(status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Unauthorized', status ?? 401);
+  }
+}
+
+@Controller('auth/amazon')
+class AuthController {
+  @Get()
+  @UseGuards(AmazonWebsiteGuard)
+  start(): void { /* the guard redirects to Amazon */ }
+
+  @Get('callback')
+  @UseGuards(AmazonWebsiteGuard)
+  callback(@Req() req: { user?: unknown }): { user: unknown } {
+    return { user: req.user };
+  }
+
+  @Get('plain-start')
+  @UseGuards(AuthGuard('amazon'))
+  plainStart(): void { /* the guard redirects to Amazon (on Express) */ }
+
+  @Get('plain')
+  @UseGuards(AuthGuard('amazon'))
+  plain(@Req() req: { user?: unknown }): { user: unknown } {
+    return { user: req.user };
+  }
+}
+
+@Module({})
+// eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module class
+class AuthModule {
+  static register(options: LoginWithAmazonOAuth2Options): DynamicModule {
+    return { module: AuthModule, imports: [PassportModule], controllers: [AuthController], providers: [{ provide: OPTIONS, useValue: options }, AmazonOAuth2Strategy] };
+  }
+}
+
+/** Starts the app on `platform`; `callbackPath` is where Amazon sends the browser back. */
+export async function startNest12(amazon: FakeAmazon, platform: Platform, callbackPath = '/auth/amazon/callback'): Promise<RunningApp> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`;
+  amazon.allowRedirectURI(`${url}${callbackPath}`);
+  const options: LoginWithAmazonOAuth2Options = {
+    ...codeGrantOptions(amazon, `${url}${callbackPath}`),
+    ...(platform === 'fastify' ? { store: cookieStateStore({ secret: 'nest12-fastify-cookie-secret-0123456789' }) } : {}),
+  };
+  const moduleRef = await Test.createTestingModule({ imports: [AuthModule.register(options)] }).compile();
+  const handlers: ((req: IncomingMessage, res: ServerResponse) => void)[] = [];
+  const app = platform === 'express'
+    ? moduleRef.createNestApplication()
+    : moduleRef.createNestApplication(new FastifyAdapter({ serverFactory: (handler) => { handlers.push(handler); return server; } }));
+  app.useLogger(false);
+  if (platform === 'express') {
+    app.use(session({ secret: 'nest12-test-secret', resave: false, saveUninitialized: false }));
+    handlers.push(app.getHttpAdapter().getInstance() as (req: IncomingMessage, res: ServerResponse) => void);
+  } else {
+    (app.getHttpAdapter().getInstance() as { addHook(name: 'onRequest', hook: typeof fastifyReplyHook): void }).addHook('onRequest', fastifyReplyHook);
+  }
+  await app.init();
+  // Nest's init() leaves Fastify unready (listen() readies it): ready it for the server of serverFactory.
+  if (platform === 'fastify') await (app.getHttpAdapter().getInstance() as { ready(): Promise<unknown> }).ready();
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => { for (const handle of handlers) handle(req, res); });
+  return {
+    url,
+    close: async () => {
+      server.closeAllConnections();
+      await app.close();
+      if (server.listening) await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
