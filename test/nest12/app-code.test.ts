@@ -150,7 +150,7 @@ describe.each(['express', 'fastify'] as const)(`NestJS ${versionOf('@nestjs/core
     const res = await post(url('app-default'), bodyOf(amazon.authorizeApp({ redirectURI: ANDROID_REDIRECT })));
     expect(res).toEqual({ status: 200, json: { account: { id: ADA.user_id, name: ADA.name } } });
     expect(authenticate).toHaveBeenCalledTimes(1);
-    const options = authenticate.mock.calls[0]?.[1] as Record<string, unknown>;
+    const options = (authenticate.mock.calls[0] as unknown[] | undefined)?.[1] as Record<string, unknown>;
     expect(Object.keys(options).sort()).toEqual(['session']);
   });
 });

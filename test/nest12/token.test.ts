@@ -11,7 +11,7 @@ import passport from 'passport';
 import { LoginWithAmazonStrategy, type LoginWithAmazonStrategyOptions } from 'passport-login-with-amazon';
 import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/testing';
 import { ADA, ADA_USER, CLIENT_ID, bearer, describeDropIn, expectTokenNowhere, fetchReply, strategyOptions, type Harness } from '../frameworks/helpers.js';
-import { importExample, listen, type Example, type Platform } from './example.js';
+import { importExample, listen, type Platform } from './example.js';
 
 const versionOf = (name: string): string => (createRequire(import.meta.url)(`${name}/package.json`) as { version: string }).version;
 const { example, remove } = await importExample();
@@ -102,6 +102,7 @@ describe.each(['express', 'fastify'] as const)('NestJS 12 on %s: what the guard 
   test('without the filter, Nest answers 500 for the strategy\'s 502 (and still no token)', async () => {
     const options = strategyOptions(amazon);
     const app = await start(platform, options, {
+      // eslint-disable-next-line @typescript-eslint/no-extraneous-class -- a Nest module class
       module: class NoFilterModule {},
       imports: [PassportModule],
       controllers: [example.MeController],

@@ -42,15 +42,16 @@ interface FastifyReplyLike { statusCode: number; header(name: string, value: str
  */
 @Injectable()
 export class AmazonWebsiteGuard extends AuthGuard('amazon') {
-  override getResponse<T = unknown>(context: ExecutionContext): T {
+  /** Not in IAuthGuard's type, but AuthGuard (11 and 12) takes the response it hands Passport from it. */
+  getResponse(context: ExecutionContext): unknown {
     const res = context.switchToHttp().getResponse<Partial<ServerResponse> & FastifyReplyLike>();
-    if (typeof res.setHeader === 'function') return res as T; // Express: Node's response
+    if (typeof res.setHeader === 'function') return res; // Express: Node's response
     return {
       set statusCode(code: number) { res.statusCode = code; },
       get statusCode() { return res.statusCode; },
       setHeader: (name: string, value: string) => { res.header(name, value); },
       end: (body?: string) => { res.send(body); },
-    } as T;
+    };
   }
 
   override handleRequest<TUser>(err: Error | null, user: TUser | false, _info: unknown, _context: ExecutionContext, status?: number): TUser {
@@ -105,7 +106,7 @@ export async function startNest12(amazon: FakeAmazon, platform: Platform, callba
   const handlers: ((req: IncomingMessage, res: ServerResponse) => void)[] = [];
   const app = platform === 'express'
     ? moduleRef.createNestApplication()
-    : moduleRef.createNestApplication(new FastifyAdapter({ serverFactory: (handler) => { handlers.push(handler); return server; } }));
+    : moduleRef.createNestApplication(new FastifyAdapter({ serverFactory: (handler: (req: IncomingMessage, res: ServerResponse) => void) => { handlers.push(handler); return server; } }));
   app.useLogger(false);
   if (platform === 'express') {
     app.use(session({ secret: 'nest12-test-secret', resave: false, saveUninitialized: false }));
