@@ -17,7 +17,6 @@ import {
 } from '@nestjs/common';
 import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
-import type { Request } from 'express';
 import {
   LoginWithAmazonError,
   LoginWithAmazonStrategy,
@@ -92,8 +91,9 @@ export class LoginWithAmazonErrorFilter implements ExceptionFilter<LoginWithAmaz
 export class MeController {
   @Get('me')
   @UseGuards(AmazonAuthGuard)
-  me(@Req() req: Request): User {
-    return req.user as User;
+  me(@Req() req: { user: User }): User {
+    // The guard put the user there (Express's and Fastify's request alike).
+    return req.user;
   }
 }
 

@@ -3,13 +3,13 @@
  * (express-session, the default session store) or on Fastify (no session: `cookieStateStore`, the
  * `fastifyReplyHook`, and a guard whose `getResponse` lets Passport's redirect reach the reply).
  * `/auth/amazon` redirects to Amazon; `/auth/amazon/callback` answers `{ user }` through
- * `AmazonWebsiteGuard` (the strategy's status kept: 403 for a bad state), `/auth/amazon/plain` through a
+ * `AmazonWebsiteGuard` (./website-guard.ts, docs/frameworks.md's; the strategy's status kept: 403 for a bad state), `/auth/amazon/plain` through a
  * bare `AuthGuard('amazon')` (every fail() a 401), and `/auth/amazon/plain-start` the redirect leg through one.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Controller, Get, HttpException, Inject, Injectable, Module, Req, UseGuards, type DynamicModule, type ExecutionContext } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Module, Req, UseGuards, type DynamicModule } from '@nestjs/common';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
@@ -19,6 +19,7 @@ import type { FakeAmazon } from '../../lib/testing/index.js';
 import { codeGrantOptions } from '../helpers/code-grant-app.js';
 import type { RunningApp } from '../helpers/code-grant-frameworks.js';
 import type { Platform } from './example.js';
+import { AmazonWebsiteGuard } from './website-guard.js';
 
 const OPTIONS = Symbol('LWA_OAUTH2_OPTIONS');
 
@@ -30,34 +31,6 @@ class AmazonOAuth2Strategy extends PassportStrategy(LoginWithAmazonOAuth2Strateg
 
   validate(_accessToken: string, _refreshToken: string | undefined, profile: AmazonProfile): { id: string; name: string } {
     return { id: profile.id, name: profile.displayName };
-  }
-}
-
-/** The reply methods the guard needs on Fastify. */
-interface FastifyReplyLike { statusCode: number; header(name: string, value: string): unknown; send(body?: string): unknown }
-
-/**
- * The strategy's status kept (400, 401, 403); on Fastify, Passport's redirect (`statusCode`,
- * `setHeader`, `end`, written for Node's response) goes through the reply, with the strategy's cookies.
- */
-@Injectable()
-export class AmazonWebsiteGuard extends AuthGuard('amazon') {
-  /** Not in IAuthGuard's type, but AuthGuard (11 and 12) takes the response it hands Passport from it. */
-  getResponse(context: ExecutionContext): unknown {
-    const res = context.switchToHttp().getResponse<Partial<ServerResponse> & FastifyReplyLike>();
-    if (typeof res.setHeader === 'function') return res; // Express: Node's response
-    return {
-      set statusCode(code: number) { res.statusCode = code; },
-      get statusCode() { return res.statusCode; },
-      setHeader: (name: string, value: string) => { res.header(name, value); },
-      end: (body?: string) => { res.send(body); },
-    };
-  }
-
-  override handleRequest<TUser>(err: Error | null, user: TUser | false, _info: unknown, _context: ExecutionContext, status?: number): TUser {
-    if (err) throw err;
-    if (user) return user;
-    throw new HttpException(status === 403 ? 'Forbidden' : status === 400 ? 'Bad Request' : 'Unauthorized', status ?? 401);
   }
 }
 
