@@ -3,7 +3,7 @@
  * file is copied into a folder of test/nest12, so that its `@nestjs/*` imports resolve to this
  * folder's NestJS 12 and not to the root's NestJS 11, then imported.
  */
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { format } from 'node:util';
@@ -22,12 +22,19 @@ export interface Example {
   LWA_OPTIONS: symbol;
 }
 
-/** Imports the example from a fresh copy under test/nest12; `remove()` deletes the copy. */
-export async function importExample(): Promise<{ example: Example; remove: () => void }> {
+/** Copies the example under test/nest12; answers the copy's path and how to remove it. */
+export function copyExample(): { file: string; remove: () => void } {
   const dir = mkdtempSync(join(here, '.example-'));
   copyFileSync(join(here, '../../examples/nestjs/app.module.ts'), join(dir, 'app.module.ts'));
-  const example = (await import(join(dir, 'app.module.ts'))) as Example;
-  return { example, remove: () => { rmSync(dir, { recursive: true, force: true }); } };
+  // For tsx in a child process (TSX_TSCONFIG_PATH): the root's options, legacy decorators included, on the copy.
+  writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ extends: '../tsconfig.json', include: ['*.ts', '../*.ts'], exclude: [] }));
+  return { file: join(dir, 'app.module.ts'), remove: () => { rmSync(dir, { recursive: true, force: true }); } };
+}
+
+/** Imports the example from a fresh copy under test/nest12; `remove()` deletes the copy. */
+export async function importExample(): Promise<{ example: Example; remove: () => void }> {
+  const { file, remove } = copyExample();
+  return { example: (await import(file)) as Example, remove };
 }
 
 /** The HTTP platforms a Nest app runs on. */
