@@ -11,7 +11,8 @@ import type { Example } from './example.js';
 const { AppModule } = (await import(process.argv[2] ?? '')) as Example;
 const amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.fastifyprocess' });
 const options = { clientID: amazon.clientID, ...amazon.endpoints, cache: false, retries: 0 };
-const app = await NestFactory.create(AppModule.register(options), new FastifyAdapter(), { logger: false });
+const app = await NestFactory.create(AppModule.register(options), new FastifyAdapter());
+app.useLogger(false);
 await app.listen(0, '127.0.0.1');
 const me = `${(await app.getUrl()).replace('[::1]', '127.0.0.1')}/api/me`;
 const call = async (token: string): Promise<unknown[]> => {
