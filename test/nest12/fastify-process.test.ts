@@ -1,7 +1,8 @@
 /**
- * NestJS 12 on Fastify on every Node line from 22, outside jest: jest loads @nestjs/platform-fastify
- * only from Node 24.9 (test/nest12/fastify/, jest.config.js), Node itself from 22 (its require() of an
- * ES module). ./fastify-process.ts runs the example module in a plain `node --import tsx` process.
+ * NestJS 12 on Fastify on Node 22, outside jest: jest loads @nestjs/platform-fastify only from Node
+ * 24.9 (test/nest12/fastify/), Node itself from 22 (its require() of an ES module). jest.config.js
+ * runs this file where it does not run test/nest12/fastify/. ./fastify-process.ts runs the example
+ * module in a plain `node --import tsx` process.
  */
 import { execFile } from 'node:child_process';
 import { dirname, join } from 'node:path';
