@@ -4,7 +4,7 @@ import jest from 'eslint-plugin-jest';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'coverage/', 'node_modules/', '.ci/out/', '.readme-run-*/', '.types-diagnostics-*/', 'reports/', '.stryker-tmp/'] },
+  { ignores: ['dist/', 'coverage/', 'node_modules/', '.ci/out/', '.readme-run-*/', '.types-diagnostics-*/', 'reports/', '.stryker-tmp/', 'test/nest12/.example-*/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -1,7 +1,7 @@
 // Jest config for mutation testing (stryker.config.js); `npm test` does not use it.
 // It runs the tests that exercise lib/ in this process: not the ones that pack the package, read
 // dist/, start examples or Chromium or redis-server, compare README text, test the fake Amazon of
-// lib/testing (not mutated), or repeat the outcome table through every framework (test/frameworks:
+// lib/testing (not mutated), or repeat the outcome table through every framework (test/frameworks, test/nest12:
 // each file waits a real second for a timeout, and outcome-table and fault-matrix cover the same
 // lib/ paths through Express), run the CLI (as a child process: test/cli/ has in-process tests of
 // it too) or the README's website and mobile-app blocks against dist/, compile declarations with tsc
@@ -33,6 +33,8 @@ export default {
     '<rootDir>/test/types/',
     '<rootDir>/test/frameworks/',
     '<rootDir>/test/testing/',
+    // NestJS 12 (its own node_modules, Node 22+): the same lib/ paths as test/frameworks and the NestJS 11 tests.
+    '<rootDir>/test/nest12/',
   ],
   // An absolute path: Stryker loads the environment itself, without jest's <rootDir>.
   testEnvironment: fileURLToPath(new URL('./test/mutation/bail-environment.js', import.meta.url)),

@@ -15,9 +15,8 @@ import {
   type ExceptionFilter,
   type ExecutionContext,
 } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
+import { APP_FILTER, HttpAdapterHost } from '@nestjs/core';
 import { AuthGuard, PassportModule, PassportStrategy } from '@nestjs/passport';
-import type { Request, Response } from 'express';
 import {
   LoginWithAmazonError,
   LoginWithAmazonStrategy,
@@ -47,10 +46,13 @@ export class AmazonStrategy extends PassportStrategy(LoginWithAmazonStrategy, 'a
 
 /**
  * `AuthGuard` alone answers every failure with a bare 401. This one keeps the strategy's answer:
- * its status (400, 401, 403) and, with 401, its `WWW-Authenticate` challenge.
+ * its status (400, 401, 403) and, with 401, its `WWW-Authenticate` challenge. Through Nest's
+ * HTTP adapter, so it works on Express and on Fastify alike.
  */
 @Injectable()
 export class AmazonAuthGuard extends AuthGuard('amazon-token') {
+  @Inject(HttpAdapterHost) private readonly adapterHost!: HttpAdapterHost;
+
   override handleRequest<TUser = User>(
     err: Error | null,
     user: TUser | false,
@@ -62,7 +64,7 @@ export class AmazonAuthGuard extends AuthGuard('amazon-token') {
     if (user) return user;
     const code = status ?? 401;
     if (code === 401 && typeof challenge === 'string') {
-      context.switchToHttp().getResponse<Response>().setHeader('WWW-Authenticate', challenge);
+      this.adapterHost.httpAdapter.setHeader(context.switchToHttp().getResponse(), 'WWW-Authenticate', challenge);
     }
     throw new HttpException(STATUS_CODES[code] ?? 'Unauthorized', code);
   }
@@ -76,9 +78,12 @@ export class AmazonAuthGuard extends AuthGuard('amazon-token') {
 export class LoginWithAmazonErrorFilter implements ExceptionFilter<LoginWithAmazonError> {
   private readonly logger = new Logger('LoginWithAmazon');
 
+  constructor(@Inject(HttpAdapterHost) private readonly adapterHost: HttpAdapterHost) {}
+
   catch(err: LoginWithAmazonError, host: ArgumentsHost): void {
     this.logger.error(`${err.code}: ${err.message}`);
-    host.switchToHttp().getResponse<Response>().status(err.status).json({ statusCode: err.status, error: err.code, message: err.message });
+    const body = { statusCode: err.status, error: err.code, message: err.message };
+    this.adapterHost.httpAdapter.reply(host.switchToHttp().getResponse(), body, err.status);
   }
 }
 
@@ -86,8 +91,9 @@ export class LoginWithAmazonErrorFilter implements ExceptionFilter<LoginWithAmaz
 export class MeController {
   @Get('me')
   @UseGuards(AmazonAuthGuard)
-  me(@Req() req: Request): User {
-    return req.user as User;
+  me(@Req() req: { user: User }): User {
+    // The guard put the user there (Express's and Fastify's request alike).
+    return req.user;
   }
 }
 
