@@ -15,7 +15,7 @@ interface Run { driven: Driven; lines: string[]; stderr: string }
 const root = new URL('../..', import.meta.url).pathname;
 
 async function drive(debug: string | undefined): Promise<Run> {
-  const env = { ...process.env, NODE_OPTIONS: '' };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '' };
   delete env.NODE_DEBUG;
   if (debug !== undefined) env.NODE_DEBUG = debug;
   const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'test/fixtures/debug-log-drive.ts'], { cwd: root, env, timeout: 60_000 });
