@@ -69,6 +69,11 @@ export function debugLine(strategy: string, action: LoggedAction): string | unde
   return `${strategy} ${action.kind} ${String(status)}: ${reason}`.replace(/[\x00-\x1f\x7f]+/g, ' ').slice(0, MAX_LINE);
 }
 
+/** Whether `NODE_DEBUG` names the section: a flow builds a reason of its own only then. */
+export function debugEnabled(): boolean {
+  return debug.enabled;
+}
+
 /** Writes the action's line when `NODE_DEBUG` names the section; nothing (and no work) otherwise. */
 export function logOutcome(strategy: string, action: LoggedAction): void {
   if (!debug.enabled) return;

@@ -2,6 +2,7 @@ import { Strategy } from 'passport-strategy';
 import { AmazonClient } from '../amazon/client.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
+import { debugEnabled } from '../passport/debug-log.js';
 import { traceLeg } from '../passport/traced-leg.js';
 import {
   resolveOAuth2Options, scopeOption,
@@ -128,7 +129,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     const asked = typeof options.scope === 'string' ? options.scope.split(' ').filter((s) => s !== '') : options.scope;
     const scope = asked === undefined ? config.scope : scopeOption(asked, 'scope');
     const url = await this.pending.start(req, scope, options.state);
-    const reason = redirectHint(req, config.callbackURL); // for the debug log only
+    const reason = debugEnabled() ? redirectHint(req, config.callbackURL) : undefined; // for the debug log only
     return reason === undefined ? { kind: 'redirect', url } : { kind: 'redirect', url, reason };
   }
 
@@ -139,7 +140,8 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
   private async callback(req: unknown, query: Record<string, unknown>): Promise<Action> {
     const record = await this.pending.take(req, query.state);
     if (record === undefined) {
-      return { kind: 'fail', message: CALLBACK_MESSAGES.badState, status: 403, reason: badStateReason(req, this.config.callbackURL, query.state) };
+      const reason = debugEnabled() ? badStateReason(req, this.config.callbackURL, query.state) : undefined; // for the debug log only
+      return { kind: 'fail', message: CALLBACK_MESSAGES.badState, status: 403, ...(reason === undefined ? {} : { reason }) };
     }
     if (query.error !== undefined) return this.authorizationError(query.error);
     if (typeof query.code !== 'string' || query.code === '' || query.code.length > 2048) {
