@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { LoginWithAmazonError } from '../../lib/core/errors.js';
 import { debugLine } from '../../lib/passport/debug-log.js';
+import { doc } from '../helpers/readme-blocks.js';
 
 interface Driven { cases: Record<string, { kind: string; status: number }>; secrets: string[] }
 interface Run { driven: Driven; lines: string[]; stderr: string }
@@ -82,6 +83,14 @@ describe('NODE_DEBUG=passport-login-with-amazon', () => {
     for (const secret of secrets) expect([secret, on.stderr.includes(secret)]).toEqual([secret, false]);
     // Nor anything shaped like one: a state, a PKCE verifier or challenge, an Atza|/Atzr| token.
     expect(on.stderr).not.toMatch(/[A-Za-z0-9_-]{40,}|Atz[ar]\|/);
+  });
+
+  test('every sample line the guides show is one the strategies write', () => {
+    const samples = ['access-tokens', 'website', 'mobile-app'].flatMap((guide) => doc(guide).split('\n'))
+      .map((line) => line.trim()).filter((line) => line.startsWith('PASSPORT-LOGIN-WITH-AMAZON '))
+      .map((line) => line.replace(/^PASSPORT-LOGIN-WITH-AMAZON \d+: /, ''));
+    expect(samples.length).toBeGreaterThanOrEqual(9);
+    expect(samples.filter((line) => !on.lines.includes(line))).toEqual([]);
   });
 
   test('off (NODE_DEBUG unset, or naming another section) nothing is written', async () => {
