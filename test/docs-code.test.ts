@@ -149,7 +149,7 @@ test('every runnable block of the guides is run by a test that names it and its 
 
 test('fragments are rare and each says why', () => {
   const fragments = guides.filter((s) => s.claim === 'fragment');
-  expect(fragments.length).toBeLessThanOrEqual(2);
+  expect(fragments.length).toBeLessThanOrEqual(3); // today one: the NestJS block, being rewritten for NestJS 12
   for (const { marker = '' } of fragments) expect(marker.length).toBeGreaterThanOrEqual(20);
 });
 
