@@ -1,30 +1,52 @@
 /**
- * Every TypeScript block of the documentation compiles. The runnable ones (`<!-- runnable: … -->`,
- * `<!-- scratch-app: … -->`) are run by their own tests; every other ```ts block of README.md and
- * docs/ is type-checked here against the library's sources, as a user's file would be: the names a
- * snippet uses without defining them (the library's exports, `passport`, and the app's own `verify`,
- * `users`, `clientID`, …) are declared first, so a snippet that drifts from the API fails.
+ * Every code block of the documentation in JavaScript or TypeScript is checked, one way or another:
+ *
+ * - `<!-- runnable: name -->` and `<!-- scratch-app: name -->` blocks run in their own tests (here:
+ *   each one of docs/ is claimed by a test that names it);
+ * - every other ```ts block of docs/ is type-checked **as written**, against the library's sources,
+ *   as a user's file would be: its imports and its own names, nothing declared for it;
+ * - `<!-- fragment: reason -->` marks the rare block that cannot stand alone (the reason says why):
+ *   it is type-checked with the names an app around it has (`verify`, `users`, `clientID`, …) declared;
+ * - a ```js block of docs/ that is neither runnable nor a fragment is an error.
+ *
+ * README.md, SECURITY.md and CHANGELOG.md keep the older rule: their unmarked ```ts blocks are
+ * type-checked with the app's names declared.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, expect, test } from '@jest/globals';
 import ts from 'typescript';
 import { docFiles, root } from './helpers/readme-blocks.js';
 
-interface Snippet { file: string; line: number; code: string }
+/** How a block is checked. */
+type Claim = 'runnable' | 'scratch-app' | 'fragment' | 'as-written' | 'with-app-names';
+interface Snippet { file: string; line: number; lang: string; code: string; claim: Claim; marker?: string }
 
-/** The ```ts blocks of a Markdown text that no runnable marker claims, with their line numbers. */
-export function snippets(file: string, text: string): Snippet[] {
+const CODE = /^ *```(js|javascript|mjs|ts|typescript)$/;
+const MARKER = /^ *<!-- (runnable|scratch-app|fragment): (.+?) -->$/;
+
+/** The JavaScript and TypeScript blocks of a Markdown text, with their line numbers and how each is checked. */
+export function codeBlocks(file: string, text: string): Snippet[] {
+  const guide = file.startsWith('docs/');
   const found: Snippet[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i += 1) {
-    if (!/^ *```ts$/.test(lines[i] ?? '')) continue;
+    const lang = CODE.exec(lines[i] ?? '')?.[1];
+    if (lang === undefined) continue;
     const end = lines.findIndex((line, j) => j > i && /^ *```$/.test(line));
-    const marked = /^<!-- (runnable|scratch-app): /.test(lines[i - 1] ?? '');
-    if (!marked) found.push({ file, line: i + 1, code: lines.slice(i + 1, end).join('\n') });
+    const indent = /^ */.exec(lines[i] ?? '')?.[0].length ?? 0;
+    const code = lines.slice(i + 1, end).map((line) => line.slice(indent)).join('\n');
+    const [, kind, marker] = MARKER.exec(lines[i - 1] ?? '') ?? [];
+    const claim: Claim = kind === 'runnable' || kind === 'scratch-app' || kind === 'fragment' ? kind : guide ? 'as-written' : 'with-app-names';
+    found.push({ file, line: i + 1, lang, code, claim, ...(marker === undefined ? {} : { marker }) });
     i = end;
   }
   return found;
+}
+
+/** The unmarked ```ts blocks (the older API of this file, kept for its checker test). */
+export function snippets(file: string, text: string): Snippet[] {
+  return codeBlocks(file, text).filter((s) => s.lang === 'ts' && (s.claim === 'as-written' || s.claim === 'with-app-names'));
 }
 
 /** Every name lib/index.ts exports (values and types). */
@@ -32,7 +54,7 @@ const LIBRARY_NAMES = [...readFileSync(join(root, 'lib/index.ts'), 'utf8').match
   .flatMap(([, list = '']) => list.split(',').map((item) => item.trim().split(/\s+as\s+/).at(-1)?.replace(/^type\s+/, '') ?? ''))
   .filter((name) => name !== '' && name !== 'default');
 
-/** What an app around a snippet has that the snippet itself does not show. */
+/** What an app around a fragment has that the fragment itself does not show. */
 const APP_NAMES: Record<string, string> = {
   passport: "import passport from 'passport';",
   clientID: 'declare const clientID: string;',
@@ -56,7 +78,7 @@ function bound(code: string): Set<string> {
   return names;
 }
 
-/** The snippet as a module: the declarations of what it uses but does not bind, then the snippet. */
+/** A fragment as a module: the declarations of what it uses but does not bind, then the fragment. */
 export function asModule(code: string): string {
   const own = bound(code);
   const uses = (name: string): boolean => !own.has(name) && new RegExp(`(?<![\\w.'])${name}\\b`).test(code);
@@ -68,19 +90,20 @@ export function asModule(code: string): string {
   return `${prelude.join('\n')}\n${code}\nexport {};\n`;
 }
 
-const all = docFiles().flatMap((file) => snippets(relative(root, file), readFileSync(file, 'utf8')));
+/** A block as written: nothing declared for it. */
+const asWritten = (code: string): string => `\n${code}\nexport {};\n`;
+
+const all = docFiles().flatMap((file) => codeBlocks(relative(root, file), readFileSync(file, 'utf8')));
+const guides = all.filter((s) => s.file.startsWith('docs/'));
 const dir = mkdtempSync(join(root, '.docs-code-'));
 afterAll(() => { rmSync(dir, { recursive: true, force: true }); });
 
-test('finds the documentation\'s TypeScript snippets (the guides have a dozen)', () => {
-  expect(all.length).toBeGreaterThanOrEqual(12);
-});
-
-/** Type-checks the snippets as modules; the errors, each as `file:line: message`. */
+/** Type-checks the snippets as modules (a fragment with the app's names declared); the errors, each as `file:line: message`. */
 function typecheck(list: Snippet[], name: string): string[] {
-  const files = list.map((snippet, i) => {
+  const modules = list.map((s) => (s.claim === 'as-written' ? asWritten(s.code) : asModule(s.code)));
+  const files = list.map((_snippet, i) => {
     const path = join(dir, `${name}-${String(i)}.mts`);
-    writeFileSync(path, asModule(snippet.code));
+    writeFileSync(path, modules[i] ?? '');
     return path;
   });
   const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), { noEmit: true, types: ['node'] }, {
@@ -89,22 +112,65 @@ function typecheck(list: Snippet[], name: string): string[] {
   if (!config) throw new Error('tsconfig.json did not parse');
   const program = ts.createProgram(files, config.options);
   return ts.getPreEmitDiagnostics(program).filter((d) => d.file && files.includes(d.file.fileName)).map((d) => {
-    const snippet = list[files.indexOf(d.file?.fileName ?? '')] ?? { file: '?', line: 0, code: '' };
+    const i = files.indexOf(d.file?.fileName ?? '');
+    const snippet = list[i] ?? { file: '?', line: 0, code: '' };
     const { line } = d.file?.getLineAndCharacterOfPosition(d.start ?? 0) ?? { line: 0 };
-    const prelude = asModule(snippet.code).split('\n').length - snippet.code.split('\n').length - 2;
+    const prelude = (modules[i] ?? '').split('\n').length - snippet.code.split('\n').length - 2;
     return `${snippet.file}:${String(snippet.line + 1 + line - prelude)}: ${ts.flattenDiagnosticMessageText(d.messageText, ' ')}`;
   });
 }
 
-test('every TypeScript snippet of the documentation compiles against the library', () => {
-  expect(typecheck(all, 'snippet')).toEqual([]);
+test('finds the documentation\'s code blocks (the guides have twenty)', () => {
+  expect(guides.length).toBeGreaterThanOrEqual(20);
+});
+
+test('every TypeScript block of the guides compiles as written (imports included, no undefined names); fragments and the README\'s with the app\'s names', () => {
+  expect(typecheck(all.filter((s) => s.lang === 'ts' && s.claim !== 'runnable' && s.claim !== 'scratch-app'), 'snippet')).toEqual([]);
 }, 60_000);
 
-test('the checker itself: a snippet using an option that does not exist fails, and what it uses is declared', () => {
-  const wrong = typecheck([{ file: 'docs/x.md', line: 10, code: "new LoginWithAmazonStrategy({ clientID, tokenSource: ['header'] }, verify);" }], 'wrong');
-  expect(wrong).toHaveLength(1);
-  expect(wrong[0]).toMatch(/^docs\/x\.md:11: .*'tokenSource' does not exist/);
+test('every JavaScript block of the guides runs in a test (or is a fragment)', () => {
+  expect(guides.filter((s) => s.lang !== 'ts' && s.claim === 'as-written').map((s) => `${s.file}:${String(s.line)}`)).toEqual([]);
+});
+
+/** Every test file's text, to find the one that runs a block. */
+const TESTS = (function walk(folder: string): string[] {
+  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? walk(join(folder, entry.name))
+    : entry.name.endsWith('.ts') ? [readFileSync(join(folder, entry.name), 'utf8')] : []));
+})(join(root, 'test'));
+
+test('every runnable block of the guides is run by a test that names it and its guide; every scratch-app guide is built by one', () => {
+  const unclaimed = guides.filter((s) => s.claim === 'runnable' || s.claim === 'scratch-app').filter((s) => {
+    const guide = s.file.replace(/^docs\/|\.md$/g, '');
+    const claimedBy = s.claim === 'runnable' ? `'${s.marker ?? ''}'` : `markedBlocks('scratch-app', doc('${guide}'))`;
+    return !TESTS.some((text) => text.includes(claimedBy) && text.includes(`'${guide}'`));
+  });
+  expect(unclaimed.map((s) => `${s.file}:${String(s.line)} ${s.marker ?? ''}`)).toEqual([]);
+});
+
+test('fragments are rare and each says why', () => {
+  const fragments = guides.filter((s) => s.claim === 'fragment');
+  expect(fragments.length).toBeLessThanOrEqual(3); // today one: the NestJS block, being rewritten for NestJS 12
+  for (const { marker = '' } of fragments) expect(marker.length).toBeGreaterThanOrEqual(20);
+});
+
+test('the checker itself: an option that does not exist fails; an undefined name fails as written but not as a fragment', () => {
+  const errors = typecheck([
+    { file: 'docs/x.md', line: 10, lang: 'ts', claim: 'with-app-names', code: "new LoginWithAmazonStrategy({ clientID, tokenSource: ['header'] }, verify);" },
+    { file: 'docs/y.md', line: 3, lang: 'ts', claim: 'as-written', code: "import { LoginWithAmazonStrategy } from 'passport-login-with-amazon';\nnew LoginWithAmazonStrategy({ clientID: 'c' }, verify);" },
+    { file: 'docs/z.md', line: 3, lang: 'ts', claim: 'fragment', code: "new LoginWithAmazonStrategy({ clientID: 'c' }, verify);" },
+  ], 'checker');
+  expect(errors).toEqual([
+    expect.stringMatching(/^docs\/x\.md:11: .*'tokenSource' does not exist/),
+    expect.stringMatching(/^docs\/y\.md:5: Cannot find name 'verify'/),
+  ]);
   expect(asModule("new LoginWithAmazonStrategy({ clientID }, verify);")).toContain("import { LoginWithAmazonStrategy } from 'passport-login-with-amazon';");
   expect(asModule("import passport from 'passport';\npassport.use(x);")).not.toContain("import passport from 'passport';\nimport passport");
-  expect(snippets('x.md', '<!-- runnable: a.mjs -->\n```ts\nrun\n```\n```ts\ncheck\n```\n')).toEqual([{ file: 'x.md', line: 5, code: 'check' }]);
-});
+  const text = '<!-- runnable: a.mjs -->\n```ts\nrun\n```\n```ts\ncheck\n```\n  <!-- fragment: shown inside a list item -->\n  ```js\n  x\n  ```\n```js\ny\n```\n';
+  expect(codeBlocks('docs/x.md', text).map(({ line, lang, code, claim, marker }) => ({ line, lang, code, claim, marker }))).toEqual([
+    { line: 2, lang: 'ts', code: 'run', claim: 'runnable', marker: 'a.mjs' },
+    { line: 5, lang: 'ts', code: 'check', claim: 'as-written', marker: undefined },
+    { line: 9, lang: 'js', code: 'x', claim: 'fragment', marker: 'shown inside a list item' },
+    { line: 12, lang: 'js', code: 'y', claim: 'as-written', marker: undefined },
+  ]);
+  expect(codeBlocks('README.md', '```ts\nz\n```\n')[0]?.claim).toBe('with-app-names');
+}, 60_000);

@@ -70,7 +70,7 @@ export class LoginWithAmazonCodeExchangeStrategy extends Strategy {
     const trace = traceAuthenticate(this.name);
     const settle = (action: GrantAction): void => {
       const run = (): void => {
-        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false });
+        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false, outcome: { strategy: this.name, action } });
       };
       if (trace) trace.settle(action, run);
       else run();

@@ -26,6 +26,7 @@ import {
   type UpstreamContext,
 } from '../diagnostics/channels.js';
 import { createInstruments, type Instruments } from './instruments.js';
+import { packageVersion } from './version.js';
 
 /** Options of {@link instrumentLoginWithAmazon}. */
 export interface LoginWithAmazonInstrumentationOptions {
@@ -45,6 +46,9 @@ export interface LoginWithAmazonInstrumentation {
 
 /** Instrumentation scope name of the tracer and the meter. */
 export const INSTRUMENTATION_NAME = 'passport-login-with-amazon';
+
+/** Instrumentation scope version: this package's version, read from its package.json (`undefined` if unreadable). */
+export const INSTRUMENTATION_VERSION: string | undefined = packageVersion();
 
 interface Open {
   span: Span;
@@ -116,8 +120,8 @@ function endUpstream(open: Open, message: UpstreamContext, instruments: Instrume
  * const instrumentation = instrumentLoginWithAmazon(); // global providers; call before serving
  */
 export function instrumentLoginWithAmazon(options: LoginWithAmazonInstrumentationOptions = {}): LoginWithAmazonInstrumentation {
-  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME);
-  const instruments = createInstruments((options.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_NAME));
+  const tracer = (options.tracerProvider ?? trace.getTracerProvider()).getTracer(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION);
+  const instruments = createInstruments((options.meterProvider ?? metrics.getMeterProvider()).getMeter(INSTRUMENTATION_NAME, INSTRUMENTATION_VERSION));
   const recordUserId = options.recordUserId === true;
   const authenticate = dc.tracingChannel<unknown, AuthenticateContext>(AUTHENTICATE_CHANNEL);
   const upstream = dc.tracingChannel<unknown, UpstreamContext>(UPSTREAM_CHANNEL);

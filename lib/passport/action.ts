@@ -1,4 +1,5 @@
 import { asError } from '../core/errors.js';
+import { logOutcome, type LoggedAction } from './debug-log.js';
 
 /** Rethrows `error` as an uncaught exception on the next tick, as an exception from any callback is. */
 export function raiseUncaught(error: Error): void {
@@ -41,6 +42,8 @@ export interface Delivery {
    * crashing the test runner.
    */
   uncaught?: (error: Error) => void;
+  /** The strategy's name and its action, for the `NODE_DEBUG=passport-login-with-amazon` line ({@link logOutcome}). */
+  outcome?: { strategy: string; action: LoggedAction };
 }
 
 /**
@@ -48,7 +51,8 @@ export interface Delivery {
  * a `res.json` that throws), the exception goes to `error()`, as passport-http-bearer does; if
  * `error()` throws too, {@link surface} hands it on. It never comes back into a "once" guard.
  */
-export function deliver({ perform, error, isError, req, sync, uncaught = raiseUncaught }: Delivery): void {
+export function deliver({ perform, error, isError, req, sync, uncaught = raiseUncaught, outcome }: Delivery): void {
+  if (outcome) logOutcome(outcome.strategy, outcome.action);
   let failure: Error;
   try {
     perform();

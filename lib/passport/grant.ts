@@ -14,7 +14,7 @@ import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunct
 /** The one Passport action a code exchange ends in (`userId` and `code` are for the trace). */
 export type GrantAction =
   | { kind: 'success'; user: unknown; info: unknown; userId: string }
-  | { kind: 'fail'; message: string; status: number; code?: string }
+  | { kind: 'fail'; message: string; status: number; code?: string; /** The debug log's reason, when likelier than `message`. */ reason?: string }
   | { kind: 'error'; error: Error };
 
 /** A redeemed code: the token set and the profile its access token opened. */
@@ -96,8 +96,10 @@ function fromVerify(outcome: VerifyOutcome, ours: object, userId: string): Grant
       const info = own === undefined || typeof own === 'object' ? { ...ours, ...own } : own;
       return { kind: 'success', user: outcome.user, info, userId };
     }
-    case 'reject':
-      return { kind: 'fail', message: messageOf(outcome.info) ?? 'sign-in refused', status: 401 };
+    case 'reject': {
+      const message = messageOf(outcome.info);
+      return { kind: 'fail', message: message ?? 'sign-in refused', status: 401, reason: `verify refused the user${message === undefined ? '' : `: ${message}`}` };
+    }
     case 'error':
       return outcome;
   }

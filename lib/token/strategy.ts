@@ -34,7 +34,7 @@ export interface LoginWithAmazonAuthInfo {
 /** The one Passport action a request ends in (with what the trace records of it). */
 type Action =
   | { kind: 'success'; user: unknown; info: unknown; userId: string }
-  | { kind: 'fail'; challenge: string; status?: number; code?: string }
+  | { kind: 'fail'; challenge: string; status?: number; code?: string; /** The debug log's reason, when the challenge does not tell. */ reason?: string }
   | { kind: 'error'; error: Error };
 
 /**
@@ -100,7 +100,7 @@ export class LoginWithAmazonStrategy extends Strategy {
       if (settled) return;
       settled = true;
       const run = (): void => {
-        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync });
+        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync, outcome: { strategy: this.name, action } });
       };
       if (trace) trace.settle(action, run);
       else run();
@@ -160,8 +160,11 @@ export class LoginWithAmazonStrategy extends Strategy {
         const info = outcome.info ?? ({ tokenInfo: { ...tokenInfo } } satisfies LoginWithAmazonAuthInfo);
         return { kind: 'success', user: outcome.user, info, userId: tokenInfo.user_id };
       }
-      case 'reject':
-        return { kind: 'fail', challenge: challenge(this.config.realm, 'invalid_token', messageOf(outcome.info)) };
+      case 'reject': {
+        const message = messageOf(outcome.info);
+        const reason = `verify refused the user${message === undefined ? '' : `: ${message}`}`;
+        return { kind: 'fail', challenge: challenge(this.config.realm, 'invalid_token', message), reason };
+      }
       case 'error':
         return outcome;
     }

@@ -2,12 +2,14 @@ import { Strategy } from 'passport-strategy';
 import { AmazonClient } from '../amazon/client.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
+import { debugEnabled } from '../passport/debug-log.js';
 import { traceLeg } from '../passport/traced-leg.js';
 import {
   resolveOAuth2Options, scopeOption,
   type LoginWithAmazonOAuth2Options, type LoginWithAmazonOAuth2OptionsWithBoolean, type LoginWithAmazonOAuth2OptionsWithRequest,
   type ResolvedOAuth2Options, type Scope,
 } from './options.js';
+import { badStateReason, redirectHint } from './host-hint.js';
 import { PendingSignIns } from './pending.js';
 import { sessionOf } from './state-store.js';
 import { TokenEndpoint } from '../amazon/token-endpoint.js';
@@ -52,7 +54,7 @@ const NO_SESSION = 'LoginWithAmazonOAuth2Strategy keeps its state in req.session
   '(express-session, koa-session, @fastify/secure-session, cookie-session) before passport, or pass a "store" option';
 
 /** The one Passport action a leg ends in; the trace reads only `userId`, `status`, `code` and `error` of it. */
-type Action = GrantAction | { kind: 'redirect'; url: string };
+type Action = GrantAction | { kind: 'redirect'; url: string; reason?: string };
 
 function queryOf(req: unknown): Record<string, unknown> {
   const query = typeof req === 'object' && req !== null ? (req as { query?: unknown }).query : undefined;
@@ -116,7 +118,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
         ? this.callback(req, query) : this.redirectToAmazon(req, options)),
       failed: (err) => ({ kind: 'error', error: asError(err, 'authentication failed with a non-Error value') }),
       settle: (action) => {
-        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false });
+        deliver({ perform: () => { this.perform(action); }, error: (err) => { this.error(err); }, isError: action.kind === 'error', req, sync: false, outcome: { strategy: this.name, action } });
       },
     });
   }
@@ -126,7 +128,9 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     if (config.usesSession && !sessionOf(req)) return { kind: 'error', error: new Error(NO_SESSION) };
     const asked = typeof options.scope === 'string' ? options.scope.split(' ').filter((s) => s !== '') : options.scope;
     const scope = asked === undefined ? config.scope : scopeOption(asked, 'scope');
-    return { kind: 'redirect', url: await this.pending.start(req, scope, options.state) };
+    const url = await this.pending.start(req, scope, options.state);
+    const reason = debugEnabled() ? redirectHint(req, config.callbackURL) : undefined; // for the debug log only
+    return reason === undefined ? { kind: 'redirect', url } : { kind: 'redirect', url, reason };
   }
 
   /**
@@ -135,7 +139,10 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
    */
   private async callback(req: unknown, query: Record<string, unknown>): Promise<Action> {
     const record = await this.pending.take(req, query.state);
-    if (record === undefined) return { kind: 'fail', message: CALLBACK_MESSAGES.badState, status: 403 };
+    if (record === undefined) {
+      const reason = debugEnabled() ? badStateReason(req, this.config.callbackURL, query.state) : undefined; // for the debug log only
+      return { kind: 'fail', message: CALLBACK_MESSAGES.badState, status: 403, ...(reason === undefined ? {} : { reason }) };
+    }
     if (query.error !== undefined) return this.authorizationError(query.error);
     if (typeof query.code !== 'string' || query.code === '' || query.code.length > 2048) {
       return { kind: 'fail', message: CALLBACK_MESSAGES.noCode, status: 400 };

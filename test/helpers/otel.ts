@@ -17,6 +17,8 @@ export interface TestSdk {
   spans(): ReadableSpan[];
   /** Every data point of a metric, after a collection. */
   points<T = number>(name: string): Promise<DataPoint<T>[]>;
+  /** The instrumentation scopes of the metrics of the last collection ({@link TestSdk.points}). */
+  scopes(): { name: string; version?: string }[];
   shutdown(): Promise<void>;
 }
 
@@ -38,6 +40,7 @@ export function createTestSdk(): TestSdk {
       const metrics = metricExporter.getMetrics().flatMap((r) => r.scopeMetrics).flatMap((s) => s.metrics);
       return metrics.filter((m) => m.descriptor.name === name).flatMap((m) => m.dataPoints as DataPoint<T>[]);
     },
+    scopes: () => metricExporter.getMetrics().flatMap((r) => r.scopeMetrics).map((s) => s.scope),
     async shutdown() {
       await Promise.all([tracerProvider.shutdown(), meterProvider.shutdown()]);
       context.disable();

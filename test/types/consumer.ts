@@ -95,6 +95,7 @@ import {
 } from 'passport-login-with-amazon/testing';
 import {
   INSTRUMENTATION_NAME,
+  INSTRUMENTATION_VERSION,
   instrumentLoginWithAmazon,
   type LoginWithAmazonInstrumentation,
   type LoginWithAmazonInstrumentationOptions,
@@ -258,6 +259,7 @@ const otelOptions: LoginWithAmazonInstrumentationOptions = { recordUserId: false
 const instrumentation: LoginWithAmazonInstrumentation = instrumentLoginWithAmazon(otelOptions);
 instrumentation.disable();
 const scope: string = INSTRUMENTATION_NAME;
+const scopeVersion: string | undefined = INSTRUMENTATION_VERSION;
 // @ts-expect-error recordUserId is a boolean
 instrumentLoginWithAmazon({ recordUserId: 'yes' });
 
@@ -275,4 +277,4 @@ const badInfo: VerifyFunction = (_a, _r, _p, done) => { done(null, false, 42); }
 const wrongCode: LoginWithAmazonErrorCode = 'LWA_OOPS';
 
 export { websiteSignIn, appSignIn };
-export { observed, scope, CountingValidator, authInfo, badInfo, bearer, forgotten, sourcesByDefault, undefinedUser, withInfo, describeError, limits, made, name, withFake, wrongCode };
+export { observed, scope, scopeVersion, CountingValidator, authInfo, badInfo, bearer, forgotten, sourcesByDefault, undefinedUser, withInfo, describeError, limits, made, name, withFake, wrongCode };
