@@ -1,5 +1,6 @@
 export { LoginWithAmazonStrategy, LoginWithAmazonStrategy as default } from './token/strategy.js';
 export type { LoginWithAmazonAuthInfo } from './token/strategy.js';
+export type { IntrospectionSource, IntrospectOptions, LoginWithAmazonIntrospection } from './token/introspect.js';
 export { LoginWithAmazonOAuth2Strategy, CALLBACK_MESSAGES } from './website/strategy.js';
 export type { LoginWithAmazonAuthenticateOptions, LoginWithAmazonOAuth2Info, LoginWithAmazonSignInGrant } from './website/strategy.js';
 export { AUTHORIZATION_HOSTS, OAUTH2_DEFAULTS, SCOPES } from './website/options.js';

@@ -32,7 +32,9 @@ export type ExtractProblem =
   | 'not_a_string'
   | 'too_long'
   | 'bad_characters'
-  | 'malformed_refresh_token';
+  | 'malformed_refresh_token'
+  | 'malformed_envelope'
+  | 'envelope_tokens_disagree';
 
 export type Extraction =
   | { kind: 'token'; token: string; refreshToken: string | undefined }
