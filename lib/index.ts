@@ -38,7 +38,7 @@ export type {
 } from './token/options.js';
 export { DEFAULTS } from './token/options.js';
 export type { TokenSource } from './token/extract-token.js';
-export { ALEXA_TOKEN_PATHS } from './token/alexa-envelope.js';
+export { ALEXA_TOKEN_PATHS, alexaAccessToken } from './token/alexa-envelope.js';
 export { alexaErrorType, type AlexaErrorType } from './token/alexa-error-type.js';
 export { REGIONS } from './amazon/endpoints.js';
 export { MAX_RESPONSE_BYTES, MAX_SOCKETS, MAX_FREE_SOCKETS } from './amazon/http.js';

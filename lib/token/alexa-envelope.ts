@@ -1,3 +1,5 @@
+import { LoginWithAmazonError } from '../core/errors.js';
+
 /**
  * The `'alexa'` token source: where Alexa puts the user's Login with Amazon access token in a
  * request envelope (a custom skill, a smart home directive, a music skill request), in the order
@@ -11,6 +13,12 @@ export const ALEXA_TOKEN_PATHS: readonly (readonly string[])[] = [
   ['directive', 'payload', 'grantee', 'token'], // smart home AcceptGrant
   ['payload', 'requestContext', 'user', 'accessToken'], // music skills
 ];
+
+/** Why an envelope is malformed, in words (part of problems.ts's PROBLEM_DESCRIPTIONS). */
+export const ENVELOPE_PROBLEMS = {
+  malformed_envelope: 'malformed Alexa request envelope',
+  envelope_tokens_disagree: 'Alexa request envelope carries two different tokens',
+} as const;
 
 /** What the envelope holds: a token (not yet checked), none, or a malformed envelope. */
 export type AlexaLookup = { value: unknown } | { problem: 'malformed_envelope' | 'envelope_tokens_disagree' } | undefined;
@@ -55,4 +63,22 @@ export function fromAlexaEnvelope(body: unknown): AlexaLookup {
   if (first === undefined) return undefined;
   if (found.some((value) => value !== first)) return { problem: 'envelope_tokens_disagree' };
   return { value: first };
+}
+
+/**
+ * The user's access token in an Alexa request envelope (a Lambda `event`), read at the paths and
+ * in the order of the `'alexa'` token source, for `strategy.introspect()`: `undefined` for an
+ * unlinked user. A malformed envelope (not an object, a step of a path that is not an object, two
+ * different tokens, a token that is not a string) throws a `LoginWithAmazonError`
+ * `LWA_INVALID_REQUEST` (400), whose message never holds the token.
+ *
+ * @example
+ * const { profile } = await strategy.introspect(alexaAccessToken(event));
+ */
+export function alexaAccessToken(envelope: unknown): string | undefined {
+  const found = fromAlexaEnvelope(envelope ?? {});
+  if (found === undefined) return undefined;
+  if ('problem' in found) throw new LoginWithAmazonError('LWA_INVALID_REQUEST', ENVELOPE_PROBLEMS[found.problem]);
+  if (typeof found.value !== 'string') throw new LoginWithAmazonError('LWA_INVALID_REQUEST', 'token is not a string');
+  return found.value;
 }

@@ -1,4 +1,5 @@
 import type { ExtractProblem } from './extract-token.js';
+import { ENVELOPE_PROBLEMS } from './alexa-envelope.js';
 
 /**
  * Why a request's token is malformed, in words: the `error_description` of the strategy's 400
@@ -12,6 +13,5 @@ export const PROBLEM_DESCRIPTIONS: Readonly<Record<ExtractProblem, string>> = {
   too_long: 'token is longer than 2048 bytes',
   bad_characters: 'token has characters outside the bearer token syntax',
   malformed_refresh_token: 'malformed refresh token',
-  malformed_envelope: 'malformed Alexa request envelope',
-  envelope_tokens_disagree: 'Alexa request envelope carries two different tokens',
+  ...ENVELOPE_PROBLEMS,
 };

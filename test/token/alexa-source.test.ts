@@ -6,6 +6,7 @@
 import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { LoginWithAmazonStrategy, type LoginWithAmazonStrategyOptions, type VerifyFunction } from '../../lib/index.js';
+import { alexaAccessToken, LoginWithAmazonError } from '../../lib/index.js';
 import { fromAlexaEnvelope } from '../../lib/token/alexa-envelope.js';
 import { alexaSkillRequest, musicSkillRequest, smartHomeDirective } from '../../lib/testing/index.js';
 import { fakeAmazonSuite } from '../helpers/fake-amazon-suite.js';
@@ -129,5 +130,28 @@ describe('fromAlexaEnvelope', () => {
     const user = Object.create({ accessToken: 'Atza|inherited' }) as object;
     expect(fromAlexaEnvelope({ context: { System: { user } } })).toEqual({ problem: 'malformed_envelope' });
     expect(fromAlexaEnvelope(JSON.parse('{"context":{"System":{"user":{"__proto__":{"accessToken":"Atza|x"}}}}}'))).toBeUndefined();
+  });
+});
+
+describe('alexaAccessToken() (for introspect() on Lambda)', () => {
+  const T = 'Atza|IwEBaccesstokenhelper';
+  test('reads the token of each kind of envelope, and undefined for an unlinked user', () => {
+    for (const [, build] of KINDS) {
+      expect(alexaAccessToken(build(T))).toBe(T);
+      expect(alexaAccessToken(build())).toBeUndefined();
+    }
+    expect(alexaAccessToken(undefined)).toBeUndefined();
+  });
+
+  test.each([
+    ['an array', [], 'malformed Alexa request envelope'],
+    ['two tokens that disagree', { session: { user: { accessToken: `${T}a` } }, context: { System: { user: { accessToken: `${T}b` } } } }, 'Alexa request envelope carries two different tokens'],
+    ['a token that is a number', { context: { System: { user: { accessToken: 7 } } } }, 'token is not a string'],
+  ])('throws LWA_INVALID_REQUEST (400) for %s, never echoing a token', (_name, envelope, message) => {
+    let thrown: unknown;
+    try { alexaAccessToken(envelope); } catch (err) { thrown = err; }
+    expect(thrown).toBeInstanceOf(LoginWithAmazonError);
+    expect(thrown).toMatchObject({ code: 'LWA_INVALID_REQUEST', status: 400, message, isRejection: true });
+    expect(JSON.stringify(thrown)).not.toContain(T);
   });
 });
