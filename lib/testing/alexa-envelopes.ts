@@ -36,7 +36,7 @@ function checked(kind: string, name: unknown, options: unknown): AlexaEnvelopeOp
   if (typeof options !== 'object' || options === null) throw new TypeError('"options" must be an object');
   const { token } = options as AlexaEnvelopeOptions;
   if (token !== undefined && typeof token !== 'string') throw new TypeError('"token" must be a string');
-  return options as AlexaEnvelopeOptions;
+  return options;
 }
 
 /** Alexa's ISO 8601 timestamp, to the second. */

@@ -57,16 +57,11 @@ function wellFormed(token: unknown): string {
 }
 
 /** The validation, from memory synchronously when it holds one, else through the validator (noting how). */
-function lookup(validator: TokenValidator, token: unknown, note: ValidationNote): Promise<Validation> {
-  let checked: string;
-  try {
-    checked = wellFormed(token);
-  } catch (error) {
-    return Promise.reject(error);
-  }
+async function lookup(validator: TokenValidator, token: unknown, note: ValidationNote): Promise<Validation> {
+  const checked = wellFormed(token);
   const hit = validator.cached?.(checked);
   note.cache = hit ? 'hit' : 'off'; // a caching validator refines 'off' into 'miss', 'coalesced', 'store' or 'hit'
-  return hit ? Promise.resolve(hit) : validator.validate(checked, note);
+  return hit ?? validator.validate(checked, note);
 }
 
 function traced(error: unknown): TracedAction {
@@ -78,9 +73,10 @@ function traced(error: unknown): TracedAction {
 function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
   if (!signal) return promise;
   return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => { reject(signal.reason); };
+    const onAbort = (): void => { reject(signal.reason as Error); };
     signal.addEventListener('abort', onAbort, { once: true });
     const done = (): void => { signal.removeEventListener('abort', onAbort); };
+    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as it came
     promise.then((value) => { done(); resolve(value); }, (error: unknown) => { done(); reject(error); });
   });
 }
@@ -95,6 +91,7 @@ function tracedLookup(validator: TokenValidator, name: string, token: unknown): 
   return new Promise((resolve, reject) => {
     pending.then(
       (validation) => { trace.settle({ kind: 'success', userId: validation.tokenInfo.user_id }, () => { resolve({ validation, note }); }); },
+      // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- passed on as it came
       (error: unknown) => { trace.settle(traced(error), () => { reject(error); }); },
     );
   });

@@ -75,7 +75,7 @@ describe('socket.io: the token from handshake.auth.token', () => {
     const [err] = (await onceClient(open({ token }), 'connect_error')) as [Error & { data?: unknown }];
     expect(err.message).toBe('unauthorized');
     const seen = JSON.stringify([err.message, err.data, String(err), logs]);
-    if (typeof token === 'string') expect(seen).not.toContain(token.slice(5, 30));
+    expect(seen).not.toContain(typeof token === 'string' ? token.slice(5, 30) : '\u0000');
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(/^handshake refused: LWA_(NO_TOKEN|INVALID_TOKEN|AUDIENCE_MISMATCH|INVALID_REQUEST)$/);
   });
@@ -117,7 +117,7 @@ describe('ws: the token from the upgrade request\'s Authorization header', () =>
   }
 
   async function refused(ws: WebSocket): Promise<{ status: number | undefined; headers: string; body: string }> {
-    const [, res] = (await once(ws, 'unexpected-response')) as [unknown, http.IncomingMessage];
+    const [, res] = (await once(ws, 'unexpected-response')) as unknown as [unknown, http.IncomingMessage];
     let body = '';
     for await (const chunk of res) body += String(chunk);
     return { status: res.statusCode, headers: JSON.stringify(res.headers), body };
@@ -126,7 +126,7 @@ describe('ws: the token from the upgrade request\'s Authorization header', () =>
   test('completes the handshake for a token Amazon vouches for', async () => {
     const { open } = await serve();
     const ws = open({ authorization: `Bearer ${suite.amazon.issueToken({ user_id: 'amzn1.account.WSUSER' })}` });
-    const [data] = await once(ws, 'message');
+    const [data] = (await once(ws, 'message')) as unknown[];
     expect(String(data)).toBe('amzn1.account.WSUSER');
   });
 
@@ -136,7 +136,7 @@ describe('ws: the token from the upgrade request\'s Authorization header', () =>
     const res = await refused(open(typeof token === 'string' ? { authorization: `Bearer ${token}` } : {}));
     expect(res.status).toBe(401);
     expect(res.headers).toContain('Bearer realm=\\"Users\\", error=\\"invalid_token\\"');
-    if (typeof token === 'string') expect(JSON.stringify([res, logs])).not.toContain(token.slice(5, 30));
+    expect(JSON.stringify([res, logs])).not.toContain(typeof token === 'string' ? token.slice(5, 30) : '\u0000');
     expect(logs).toHaveLength(1);
   });
 
