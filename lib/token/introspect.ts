@@ -64,8 +64,13 @@ async function lookup(validator: TokenValidator, token: unknown, note: Validatio
   return hit ?? validator.validate(checked, note);
 }
 
+/** Rejections decided before any lookup, traced as the strategy traces its 401 and 400: a status, no code. */
+const UNCHECKED: ReadonlySet<string> = new Set(['LWA_NO_TOKEN', 'LWA_INVALID_REQUEST']);
+
 function traced(error: unknown): TracedAction {
-  if (error instanceof LoginWithAmazonError && error.isRejection) return { kind: 'fail', status: error.status, code: error.code };
+  if (error instanceof LoginWithAmazonError && error.isRejection) {
+    return UNCHECKED.has(error.code) ? { kind: 'fail', status: error.status } : { kind: 'fail', status: error.status, code: error.code };
+  }
   return { kind: 'error', error: asError(error, 'token validation failed with a non-Error value') };
 }
 
