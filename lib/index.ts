@@ -1,5 +1,6 @@
 export { LoginWithAmazonStrategy, LoginWithAmazonStrategy as default } from './token/strategy.js';
 export type { LoginWithAmazonAuthInfo } from './token/strategy.js';
+export type { IntrospectionSource, IntrospectOptions, LoginWithAmazonIntrospection } from './token/introspect.js';
 export { LoginWithAmazonOAuth2Strategy, CALLBACK_MESSAGES } from './website/strategy.js';
 export type { LoginWithAmazonAuthenticateOptions, LoginWithAmazonOAuth2Info, LoginWithAmazonSignInGrant } from './website/strategy.js';
 export { AUTHORIZATION_HOSTS, OAUTH2_DEFAULTS, SCOPES } from './website/options.js';
@@ -37,6 +38,8 @@ export type {
 } from './token/options.js';
 export { DEFAULTS } from './token/options.js';
 export type { TokenSource } from './token/extract-token.js';
+export { ALEXA_TOKEN_PATHS, alexaAccessToken } from './token/alexa-envelope.js';
+export { alexaErrorType, type AlexaErrorType } from './token/alexa-error-type.js';
 export { REGIONS } from './amazon/endpoints.js';
 export { MAX_RESPONSE_BYTES, MAX_SOCKETS, MAX_FREE_SOCKETS } from './amazon/http.js';
 export type { Region, RegionEndpoints } from './amazon/endpoints.js';

@@ -34,6 +34,8 @@ const PROBLEMS: Record<ExtractProblem, string> = {
   too_long: 'it is longer than 2048 bytes',
   bad_characters: 'it has characters no access token has (a space, a quote, a line break?)',
   malformed_refresh_token: 'it is not a refresh token',
+  malformed_envelope: 'it is not an Alexa request envelope',
+  envelope_tokens_disagree: 'the Alexa request envelope carries two different tokens',
 };
 
 const REGION_HOSTS = Object.entries(REGIONS).map(([region, urls]) => [region, new URL(urls.tokenInfoURL).host] as const);

@@ -15,6 +15,10 @@ export type Endpoint = 'tokeninfo' | 'profile' | 'token';
  * authorization page redirected back with an `error` other than `access_denied`), `LWA_CLIENT_AUTH`
  * (the token endpoint refused our `clientID`/`clientSecret`) and `LWA_INVALID_GRANT` (a code or
  * refresh token Amazon no longer accepts).
+ *
+ * `LoginWithAmazonStrategy.introspect()` adds two rejections of its own, for what the strategy
+ * answers without asking Amazon: `LWA_NO_TOKEN` (401: no token was given) and
+ * `LWA_INVALID_REQUEST` (400: the value given is not a well-formed token).
  */
 export type LoginWithAmazonErrorCode =
   | 'LWA_TIMEOUT'
@@ -27,7 +31,9 @@ export type LoginWithAmazonErrorCode =
   | 'LWA_INSUFFICIENT_SCOPE'
   | 'LWA_AUTHORIZATION_ERROR'
   | 'LWA_CLIENT_AUTH'
-  | 'LWA_INVALID_GRANT';
+  | 'LWA_INVALID_GRANT'
+  | 'LWA_NO_TOKEN'
+  | 'LWA_INVALID_REQUEST';
 
 /** Codes that mean "the client's token is not acceptable" rather than "Amazon failed". */
 const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
@@ -36,6 +42,8 @@ const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
   LWA_USER_MISMATCH: 401,
   LWA_INSUFFICIENT_SCOPE: 403,
   LWA_INVALID_GRANT: 401,
+  LWA_NO_TOKEN: 401,
+  LWA_INVALID_REQUEST: 400,
 };
 
 /**

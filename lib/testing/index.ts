@@ -12,3 +12,4 @@ export type { FakeAmazon, FakeAmazonCalls, FakeAmazonOptions, FakeRequest } from
 export type { FaultOptions } from './faults.js';
 export type { FakeEndpoint, TokenPlace } from './responses.js';
 export type { FakeProfile, IssueTokenOptions } from './tokens.js';
+export { alexaSkillRequest, musicSkillRequest, smartHomeDirective, type AlexaEnvelopeOptions } from './alexa-envelopes.js';

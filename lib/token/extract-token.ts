@@ -1,8 +1,13 @@
-/** Where a token may come from: `Authorization: Bearer`, `x-amz-access-token`, a body or a query field. */
-export type TokenSource = 'header' | 'amz-header' | 'body' | 'query';
+import { fromAlexaEnvelope } from './alexa-envelope.js';
+
+/**
+ * Where a token may come from: `Authorization: Bearer`, `x-amz-access-token`, a body or a query
+ * field, or an Alexa request envelope in the parsed body (`'alexa'`, opt-in).
+ */
+export type TokenSource = 'header' | 'amz-header' | 'body' | 'query' | 'alexa';
 
 /** Every token source, in the order they are looked at. */
-export const TOKEN_SOURCES: readonly TokenSource[] = ['header', 'amz-header', 'body', 'query'];
+export const TOKEN_SOURCES: readonly TokenSource[] = ['header', 'amz-header', 'body', 'query', 'alexa'];
 
 /** Largest access token accepted, in bytes (Amazon's documented maximum). */
 export const MAX_TOKEN_BYTES = 2048;
@@ -32,7 +37,9 @@ export type ExtractProblem =
   | 'not_a_string'
   | 'too_long'
   | 'bad_characters'
-  | 'malformed_refresh_token';
+  | 'malformed_refresh_token'
+  | 'malformed_envelope'
+  | 'envelope_tokens_disagree';
 
 export type Extraction =
   | { kind: 'token'; token: string; refreshToken: string | undefined }
@@ -76,6 +83,8 @@ function lookup(req: RequestLike, source: TokenSource, options: ExtractOptions):
       return present(field(req.body, options.accessTokenField));
     case 'query':
       return present(field(req.query, options.accessTokenField));
+    case 'alexa':
+      return fromAlexaEnvelope(req.body);
   }
 }
 

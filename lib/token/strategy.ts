@@ -5,7 +5,9 @@ import { CachingValidator } from './cache.js';
 import { challenge } from '../core/challenge.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
-import { checkToken, extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
+import { checkToken, extractToken, type RequestLike } from './extract-token.js';
+import { PROBLEM_DESCRIPTIONS } from './problems.js';
+import { introspect, type IntrospectOptions, type LoginWithAmazonIntrospection } from './introspect.js';
 import {
   resolveOptions,
   type LoginWithAmazonStrategyOptions,
@@ -16,15 +18,6 @@ import {
 import type { TokenInfo } from '../amazon/tokeninfo.js';
 import type { TokenValidator, Validation, ValidationNote } from '../amazon/validation.js';
 import { bindVerify, messageOf, runVerify, type VerifyFunction, type VerifyFunctionWithRequest, type VerifyOutcome } from '../passport/verify.js';
-
-const PROBLEM_DESCRIPTIONS: Record<ExtractProblem, string> = {
-  malformed_authorization: 'malformed Authorization header',
-  multiple_tokens: 'token sent in more than one place',
-  not_a_string: 'token is not a string',
-  too_long: 'token is longer than 2048 bytes',
-  bad_characters: 'token has characters outside the bearer token syntax',
-  malformed_refresh_token: 'malformed refresh token',
-};
 
 /** `req.authInfo` when verify passes no `info`: whom Amazon says the token was issued to. */
 export interface LoginWithAmazonAuthInfo {
@@ -84,6 +77,19 @@ export class LoginWithAmazonStrategy extends Strategy {
     const checked = checkToken(token);
     if ('problem' in checked) return;
     await this.validator.forget?.(checked.token);
+  }
+
+  /**
+   * Checks a token outside a Passport route (a WebSocket handshake, an Alexa skill on Lambda, a
+   * GraphQL context) with everything the strategy uses: the audience, issuer and expiry checks, the
+   * cache, burst de-duplication, the shared store, the region, `agent`, timeouts, the
+   * `authenticate` channel. The verify callback is not called. Outcomes: docs/access-tokens.md.
+   *
+   * @example
+   * const { profile, tokenInfo, source } = await strategy.introspect(token, { signal: AbortSignal.timeout(3000) });
+   */
+  introspect(token: unknown, options?: IntrospectOptions): Promise<LoginWithAmazonIntrospection> {
+    return introspect(this.validator, this.name, token, options);
   }
 
   /** Releases what the strategy holds on to (the shared store's `error` listener). */

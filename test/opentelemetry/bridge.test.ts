@@ -41,6 +41,18 @@ function strategy(options: Partial<LoginWithAmazonBaseOptions> = {}): LoginWithA
 const named = (name: string): ReturnType<TestSdk['spans']> => sdk.spans().filter((s) => s.name === name);
 
 describe('spans', () => {
+  test('introspect() is an lwa.authenticate span too, child of the active span, with its upstream CLIENT spans under it (and no token)', async () => {
+    const token = amazon.issueToken({ user_id: 'amzn1.account.OTELINTRO' });
+    const parent = sdk.tracerProvider.getTracer('app').startSpan('ws upgrade');
+    await context.with(trace.setSpan(context.active(), parent), () => strategy({ name: 'ws-check' }).introspect(token));
+    parent.end();
+    const [auth] = named('lwa.authenticate');
+    expect(auth?.parentSpanContext?.spanId).toBe(parent.spanContext().spanId);
+    expect(auth?.attributes).toEqual({ 'lwa.strategy': 'ws-check', 'lwa.outcome': 'success', 'lwa.cache': 'miss', 'http.response.status_code': 200 });
+    expect(named('GET').map((s) => s.parentSpanContext?.spanId)).toEqual([auth?.spanContext().spanId, auth?.spanContext().spanId]);
+    expect(JSON.stringify(sdk.spans().map((s) => s.attributes))).not.toContain(token.slice(5, 30));
+  });
+
   test('an INTERNAL span per authentication, child of the active span, with a CLIENT span per upstream call under it', async () => {
     const token = amazon.issueToken({ user_id: 'amzn1.account.OTEL' });
     const parent = sdk.tracerProvider.getTracer('app').startSpan('GET /api/me');

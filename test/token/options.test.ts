@@ -77,7 +77,7 @@ describe('bad options throw a TypeError naming the option', () => {
     ['profileURL a number', { profileURL: 5 }, /"profileURL"/],
     ['tokenSources empty', { tokenSources: [] }, /"tokenSources"/],
     ['tokenSources unknown', { tokenSources: ['cookie'] }, /"tokenSources"/],
-    ['tokenSources with one unknown among known ones', { tokenSources: ['header', 'cookie'] }, /^"tokenSources" must be a non-empty array of distinct values from: header, amz-header, body, query$/],
+    ['tokenSources with one unknown among known ones', { tokenSources: ['header', 'cookie'] }, /^"tokenSources" must be a non-empty array of distinct values from: header, amz-header, body, query, alexa$/],
     ['tokenSources repeated', { tokenSources: ['header', 'header'] }, /"tokenSources"/],
     ['tokenSources not an array', { tokenSources: 'header' }, /"tokenSources"/],
     ['accessTokenField empty', { accessTokenField: '' }, /"accessTokenField"/],
