@@ -125,7 +125,7 @@ function tokenInfoVerdict(json: unknown): unknown {
     (absent(appID) || text(appID)) && (absent(iat) || (typeof iat === 'number' && Number.isFinite(iat))) &&
     (iss === undefined || typeof iss === 'string');
   if (!wellShaped) return 'LWA_BAD_RESPONSE';
-  if (iss !== 'https://www.amazon.com' || (exp as number) <= 0) return 'LWA_INVALID_TOKEN';
+  if (iss !== 'https://www.amazon.com' || exp <= 0) return 'LWA_INVALID_TOKEN';
   return { iss, user_id: userID, aud, exp, ...(absent(appID) ? {} : { app_id: appID }), ...(absent(iat) ? {} : { iat }) };
 }
 

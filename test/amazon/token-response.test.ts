@@ -20,7 +20,7 @@ function tokenSetOf(body: unknown, askedAt: number): unknown {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'LWA_BAD_RESPONSE';
   const { access_token: access, refresh_token: refresh, token_type: type, expires_in: expires, scope } = body as Record<string, unknown>;
   const isToken = (value: unknown): value is string =>
-    typeof value === 'string' && value.length >= 1 && Buffer.byteLength(value) <= 2048 && [...value].every((c) => c >= '!' && c <= '~');
+    typeof value === 'string' && value.length >= 1 && Buffer.byteLength(value) <= 2048 && Buffer.from(value).every((byte) => byte >= 0x21 && byte <= 0x7e);
   const seconds = typeof expires === 'string' && /^[0-9]{1,10}$/.test(expires) ? Number.parseInt(expires, 10) : expires;
   if (!isToken(access) || typeof type !== 'string' || type.toLowerCase() !== 'bearer') return 'LWA_BAD_RESPONSE';
   if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) return 'LWA_BAD_RESPONSE';
@@ -98,7 +98,7 @@ describe('parseTokenResponse', () => {
     const oneChanged = fc.tuple(validBody, fc.constantFrom('access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'), anything)
       .map(([body, field, value]) => ({ ...body, [field]: value }));
     fc.assert(fc.property(fc.oneof(validBody, oneChanged, oneChanged, fc.jsonValue()), (value) => {
-      const body = JSON.parse(JSON.stringify(value) ?? 'null') as unknown;
+      const body = JSON.parse(JSON.stringify(value)) as unknown;
       let verdict: unknown;
       try {
         verdict = { ...parseTokenResponse(body, 1_000) };
