@@ -6,7 +6,8 @@
  * Nothing is downloaded: the installs run with `--offline`, from npm's cache, which .ci/run fills
  * beforehand (test/helpers/warm-recipe-cache.ts) while the registry is reachable.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -52,9 +53,22 @@ describe('the "Testing your app" recipe in a new app', () => {
     expect(readJson(`node_modules/${PACKAGE_NAME}/package.json`)).toMatchObject({ version });
   });
 
-  /** Runs `npm test`; rejects when a test fails, or when it has not exited by itself in time (killed). */
+  /**
+   * Runs `npm test`; rejects when a test fails, or when it has not exited by itself in time. Then
+   * the whole process group is killed: npm's test runner and the test process too, which would
+   * otherwise live on (and keep a port).
+   */
   async function npmTest(): Promise<{ stdout: string; stderr: string }> {
-    return run('npm', ['test'], { cwd: app, env: appEnv(), timeout: EXITS_WITHIN_MS, killSignal: 'SIGKILL' });
+    const child = spawn('npm', ['test'], { cwd: app, env: appEnv(), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += String(chunk)));
+    child.stderr.on('data', (chunk) => (stderr += String(chunk)));
+    const timer = setTimeout(() => { process.kill(-(child.pid ?? 0), 'SIGKILL'); }, EXITS_WITHIN_MS);
+    const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
+    clearTimeout(timer);
+    if (code !== 0) throw new Error(`npm test ${signal === null ? `exited ${String(code)}` : `did not exit by itself in ${String(EXITS_WITHIN_MS)} ms`}:\n${stdout}\n${stderr}`);
+    return { stdout, stderr };
   }
 
   function expectAllPassed(stdout: string, stderr: string): void {
