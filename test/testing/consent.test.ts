@@ -94,7 +94,7 @@ describe('POST /ap/oa from the page', () => {
 });
 
 describe('POST /ap/oa refused: a 403 page, no redirect, no code', () => {
-  const refused = async (answer: Promise<Answer>): Promise<void> => {
+  const expectRefused = async (answer: Promise<Answer>): Promise<void> => {
     const { status, headers, body } = await answer;
     expect({ status, location: headers.location }).toEqual({ status: 403, location: undefined });
     expect(body).toContain('Consent is given on the fake\'s own consent page only');
@@ -109,7 +109,7 @@ describe('POST /ap/oa refused: a 403 page, no redirect, no code', () => {
     ['Sec-Fetch-Site: none', { 'sec-fetch-site': 'none' }],
     ['the fake\'s origin on another port', { origin: 'http://127.0.0.1:1', 'sec-fetch-site': 'same-site' }],
   ])('%s, even with a good token', async (_name, headers) => {
-    await refused(post({ consent_token: await consentToken(), decision: 'allow' }, headers));
+    await expectRefused(post({ consent_token: await consentToken(), decision: 'allow' }, headers));
   });
 
   test.each([
@@ -117,34 +117,34 @@ describe('POST /ap/oa refused: a 403 page, no redirect, no code', () => {
     ['an unknown token', { consent_token: 'A'.repeat(32), decision: 'allow' }],
     ['an empty token', { consent_token: '', decision: 'allow' }],
   ])('%s', async (_name, form) => {
-    await refused(post(form));
+    await expectRefused(post(form));
   });
 
   test.each([['no decision', {}], ['another decision', { decision: 'yes' }]])('%s (and the token is spent)', async (_name, form) => {
     const token = await consentToken();
-    await refused(post({ consent_token: token, ...form }));
-    await refused(post({ consent_token: token, decision: 'allow' }));
+    await expectRefused(post({ consent_token: token, ...form }));
+    await expectRefused(post({ consent_token: token, decision: 'allow' }));
   });
 
   test('a used token: the second Allow gets no second code', async () => {
     const token = await consentToken();
     expect(codeIn(await post({ consent_token: token, decision: 'allow' }))).toMatch(/^AN/);
-    await refused(post({ consent_token: token, decision: 'allow' }));
+    await expectRefused(post({ consent_token: token, decision: 'allow' }));
   });
 
   test(`a token older than ${String(CONSENT_TTL_MS / 60_000)} minutes`, async () => {
     const token = await consentToken();
     clock += CONSENT_TTL_MS;
-    await refused(post({ consent_token: token, decision: 'allow' }));
+    await expectRefused(post({ consent_token: token, decision: 'allow' }));
   });
 
   test('in consent mode approve (no page was shown) a POST decides nothing', async () => {
     amazon.consent = 'approve';
-    await refused(post({ consent_token: 'A'.repeat(32), decision: 'allow' }));
+    await expectRefused(post({ consent_token: 'A'.repeat(32), decision: 'allow' }));
   });
 
   test('a body that is not a form', async () => {
-    await refused(request('POST', amazon.codeGrant.authorizationURL, { ...own(), 'content-type': 'application/json' }, JSON.stringify({ consent_token: await consentToken(), decision: 'allow' })));
+    await expectRefused(request('POST', amazon.codeGrant.authorizationURL, { ...own(), 'content-type': 'application/json' }, JSON.stringify({ consent_token: await consentToken(), decision: 'allow' })));
   });
 
 

@@ -19,9 +19,9 @@ beforeEach(() => { amazon.reset(); });
 
 interface Answer { status: number; headers: http.IncomingHttpHeaders; body: string }
 
-function request(method: string, path: string, host: string, body?: string): Promise<Answer> {
+function request(method: string, path: string, host: string, body?: string, extra: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { host };
+    const headers: Record<string, string> = { host, ...extra };
     if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
     const req = http.request(`${amazon.url}${path}`, { method, headers }, (res) => {
       let text = '';
@@ -99,6 +99,28 @@ describe('a request whose Host is not the fake\'s', () => {
     expect(raw.startsWith(`HTTP/1.1 ${String(status)} `)).toBe(true);
     expect(raw).not.toContain('Atza|');
     expect(amazon.calls).toEqual({ tokeninfo: 0, profile: 0, token: 0, authorization: 0 });
+  });
+});
+
+describe('the control routes and a browser on another site\'s page', () => {
+  test.each([
+    ['another site\'s Origin', { origin: 'http://attacker.test' }],
+    ['Origin: null', { origin: 'null' }],
+    ['Sec-Fetch-Site: cross-site', { 'sec-fetch-site': 'cross-site' }],
+    ['Sec-Fetch-Site: same-site', { 'sec-fetch-site': 'same-site' }],
+  ])('%s: POST /tokens and POST /app-codes answer 403 and issue nothing', async (_name, extra) => {
+    for (const path of ['/tokens?kind=valid', `/app-codes?redirect_uri=${encodeURIComponent(APP)}`]) {
+      const answer = await request('POST', path, own(), undefined, extra);
+      expect({ path, status: answer.status, body: JSON.parse(answer.body) as unknown }).toEqual({ path, status: 403, body: { error: 'invalid_request', error_description: 'not from another site\'s page' } });
+    }
+    expect(amazon.calls.authorization).toBe(0);
+  });
+
+  test.each([
+    ['its own Origin, same-origin', (): Record<string, string> => ({ origin: `http://${own()}`, 'sec-fetch-site': 'same-origin' })],
+    ['Sec-Fetch-Site: none (typed in the address bar)', (): Record<string, string> => ({ 'sec-fetch-site': 'none' })],
+  ])('%s: answered', async (_name, extra) => {
+    expect((await request('POST', '/tokens?kind=valid', own(), undefined, extra())).status).toBe(200);
   });
 });
 
