@@ -68,5 +68,5 @@ export function parseCommand(command: string, args: readonly string[], options: 
     if (spec.type === 'string' && missing) throw new UsageError(`${command}: ${token.rawName} needs a value`);
     if (spec.type === 'boolean' && token.value !== undefined) throw new UsageError(`${command}: ${token.rawName} takes no value`);
   }
-  return { values: values as Parsed['values'], positionals };
+  return { values, positionals };
 }

@@ -63,7 +63,9 @@ async function check(args: string[], io: CliIo): Promise<number> {
 
 /** `--redirect-uri`: an absolute URL, without credentials or a fragment, as Amazon registers them. */
 function redirectURI(value: string): string {
-  const ok = URL.canParse(value) && !/[\s\u0000-\u001f\u007f]/.test(value) && !value.includes('#');
+  // No white space or control character (C0, DEL): a printed line must stay one line.
+  const controls = Array.from(value, (c) => c.charCodeAt(0)).some((code) => code < 0x20 || code === 0x7f);
+  const ok = URL.canParse(value) && !controls && !/\s/.test(value) && !value.includes('#');
   const url = ok ? new URL(value) : undefined;
   if (url === undefined || url.username !== '' || url.password !== '' || (['http:', 'https:'].includes(url.protocol) && url.host === '')) {
     throw new UsageError('--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)');

@@ -68,7 +68,7 @@ export type Decision = 'allow' | 'deny' | undefined;
  * parameters; then approves or denies as `decision` or the consent mode says, or shows the
  * consent page. A `decision` in the query is ignored: only the page's POST consents.
  */
-export function authorize(url: URL, context: AuthorizeContext, given: Decision = undefined): AuthorizeAnswer {
+export function authorize(url: URL, context: AuthorizeContext, given?: Decision): AuthorizeAnswer {
   const params = url.searchParams;
   if (params.get('client_id') !== context.clientID) return errorPage('Unknown client');
   const redirectURI = params.get('redirect_uri') ?? '';

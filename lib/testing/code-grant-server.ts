@@ -3,6 +3,7 @@ import { authorizeApp, type AppAuthorization, type AppAuthorizeOptions } from '.
 import { AUTHORIZATION_PATH } from '../amazon/endpoints.js';
 import { authorize, writeAuthorizeAnswer, type AuthorizeContext, type ConsentMode } from './authorize.js';
 import { ConsentTokens } from './consent-tokens.js';
+import { fromAnotherSite } from './host-check.js';
 import { CodeGrantBook, type TokenAnswer } from './code-grant.js';
 import type { checkOptions } from './options.js';
 import { tokenGrant, type TokenContext } from './token-grant.js';
@@ -57,9 +58,8 @@ export class FakeCodeGrant {
    * `Sec-Fetch-Site`, when the browser sends them, of the fake's own origin). Else a 403 page.
    */
   consentPost(req: IncomingMessage, form: URLSearchParams | undefined, res: ServerResponse): void {
-    const { origin } = req.headers;
     const site = req.headers['sec-fetch-site'];
-    const fromPage = (origin === undefined || origin === `http://${String(req.headers.host)}`) && (site === undefined || site === 'same-origin');
+    const fromPage = !fromAnotherSite(req.headers) && site !== 'none';
     const search = fromPage ? this.consentTokens.take(form?.get('consent_token')) : undefined;
     const decision = form?.get('decision');
     if (search === undefined || (decision !== 'allow' && decision !== 'deny')) {

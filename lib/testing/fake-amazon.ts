@@ -155,7 +155,7 @@ export class FakeAmazonServer implements FakeAmazon {
       return;
     }
     const url = new URL(String(req.url), this.url);
-    const control = this.options.tokenRoute ? controlRouteAnswer(req.method, url, this) : undefined;
+    const control = this.options.tokenRoute ? controlRouteAnswer(req.method, url, this, req.headers) : undefined;
     if (control) {
       send(res, control.status, control.body, control.headers, randomUUID());
       return;

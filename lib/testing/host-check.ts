@@ -3,6 +3,7 @@
  * `[::1]`, any port) or one of the host names it was given. A page on another site whose name
  * rebinds to 127.0.0.1 (DNS rebinding) sends its own name as `Host`, and gets nothing.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** Host names every fake answers to. */
 export const LOOPBACK_HOSTS: readonly string[] = ['localhost', '127.0.0.1', '[::1]'];
@@ -18,4 +19,15 @@ export function hostAllowed(host: string | undefined, allowed: readonly string[]
   const name = (match[1] ?? '').toLowerCase();
   const port = match[2] === undefined ? 0 : Number(match[2]);
   return port <= 65535 && (LOOPBACK_HOSTS.includes(name) || allowed.includes(name));
+}
+
+/**
+ * Whether a browser says the request comes from another site's page: an `Origin` that is not the
+ * fake's own (`http://` + its `Host`), or a `Sec-Fetch-Site` other than `same-origin` or `none`.
+ * Clients other than browsers send neither.
+ */
+export function fromAnotherSite(headers: IncomingHttpHeaders): boolean {
+  const { origin, host } = headers;
+  const site = headers['sec-fetch-site'];
+  return (origin !== undefined && origin !== `http://${String(host)}`) || (site !== undefined && site !== 'same-origin' && site !== 'none');
 }

@@ -4,7 +4,9 @@
  * `POST /app-codes` does what an app's LWA SDK does and answers `{ code, code_verifier, redirect_uri }`,
  * the body the app posts to its backend's app-code route.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AppAuthorization, AppAuthorizeOptions } from './app-sdk.js';
+import { fromAnotherSite } from './host-check.js';
 import type { FakeProfile, IssueTokenOptions } from './tokens.js';
 
 /** The path of the token route. */
@@ -28,10 +30,14 @@ interface Issuer {
 
 type RouteAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
-/** The answer of a control route, or `undefined` when `url` is not one. */
-export function controlRouteAnswer(method: string | undefined, url: URL, fake: Issuer): RouteAnswer | undefined {
+/**
+ * The answer of a control route, or `undefined` when `url` is not one. A browser's request from
+ * another site's page gets a 403 and issues nothing (no CORS either, so it could not read it).
+ */
+export function controlRouteAnswer(method: string | undefined, url: URL, fake: Issuer, headers: IncomingHttpHeaders = {}): RouteAnswer | undefined {
+  if (url.pathname !== TOKEN_ROUTE && url.pathname !== APP_CODE_ROUTE) return undefined;
+  if (fromAnotherSite(headers)) return { status: 403, body: { error: 'invalid_request', error_description: 'not from another site\'s page' } };
   if (url.pathname === TOKEN_ROUTE) return tokenRouteAnswer(method, url, fake);
-  if (url.pathname !== APP_CODE_ROUTE) return undefined;
   if (method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'POST only' }, headers: { allow: 'POST' } };
   try {
     const app = fake.authorizeApp({ redirectURI: url.searchParams.get('redirect_uri') ?? '' });
