@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { markedBlocks } from './helpers/readme-blocks.js';
+import { doc, markedBlocks } from './helpers/readme-blocks.js';
 import { root } from './helpers/readme-run.js';
 
 jest.setTimeout(60_000);
@@ -84,6 +84,7 @@ beforeAll(async () => {
   if (!(await portIsFree(3000))) throw new Error('port 3000 is in use: the printed lines run the quick starts there');
   dir = mkdtempSync(join(root, '.readme-fake-'));
   for (const [file, block] of Object.entries(FILES)) writeFileSync(join(dir, file), blocks.get(block) ?? '');
+  writeFileSync(join(dir, 'website-sessionless.mjs'), markedBlocks('runnable', doc('website'))[0]?.code ?? '');
   // The README's tsconfig.json for server.ts (it also keeps tsx from this repository's own `paths`).
   writeFileSync(join(dir, 'tsconfig.json'), markedBlocks('readme-tsconfig')[0]?.code ?? '');
   fake = new Running(process.execPath, [join(root, 'dist/cli/index.js'), 'fake'], dir);
@@ -100,11 +101,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-/** The line the fake printed that runs `file` (`LWA_…=… node file`), and the app it starts, listening on 3000. */
-async function runPrinted(file: string, replace?: [string, string]): Promise<string> {
+/** The line the fake printed that runs `file` (`LWA_…=… node file`; changed only as the docs say), and the app it starts, listening on 3000. */
+async function runPrinted(file: string, replace?: [string, string], prefix = ''): Promise<string> {
   const escaped = file.replace('.', '\\.');
   const [, printedLine = ''] = await fake.printed(new RegExp(`^ +((?:[A-Z_]+=\\S+ )+node ${escaped})$`, 'm'), `line for ${file}`);
-  const line = replace ? printedLine.replace(replace[0], replace[1]) : printedLine;
+  const line = prefix + (replace ? printedLine.replace(replace[0], replace[1]) : printedLine);
   app = new Running('sh', ['-c', line], dir);
   await app.printed(/listening on http:\/\/localhost:3000/, `"listening" from ${file}`);
   return printedLine;
@@ -167,6 +168,15 @@ describe('the website quick start (website.mjs) in Chromium', () => {
     expect(await page.locator('body').innerText()).toContain('Sign-in failed.');
     await page.goto(`${APP}/`);
     expect(await page.locator('body').innerText()).toBe('Sign in with Amazon');
+    await page.context().close();
+  });
+
+  it('docs/website.md\'s sessionless block runs with the website line as that guide says (its secret added, its file named): Allow signs Ada in', async () => {
+    await runPrinted('website.mjs', ['node website.mjs', 'node website-sessionless.mjs'], 'STATE_COOKIE_SECRET=$(openssl rand -hex 32) ');
+    await openApp();
+    await page.getByRole('button', { name: 'Allow' }).click();
+    await page.waitForURL(`${APP}/auth/amazon/callback?**`);
+    expect(JSON.parse(await page.locator('body').innerText())).toEqual({ user: { id: expect.stringMatching(/^amzn1\.account\./), name: 'Ada Lovelace' } });
     await page.context().close();
   });
 });
