@@ -140,10 +140,14 @@ describe('"Sign in with Amazon" on the website (code grant through the fake\'s c
     expect(example.fake?.calls).toEqual({ authorization: 2, token: 1, profile: 1, tokeninfo: 0 });
     expect(await page.content()).not.toMatch(/Atz[ar]\|/);
     await page.screenshot({ path: path.join(SCREENSHOT_DIR, 'demo-website-signed-in.png'), fullPage: true });
+    const signedInCookies = (await page.context().cookies(example.url)).map((c) => `${c.name}=${c.value}`).join('; ');
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(`${example.url}/`);
+    await expect(page.getByRole('button', { name: 'Sign in with Amazon' }).isVisible()).resolves.toBe(true);
     await page.goto(`${example.url}/account`);
     expect(await page.locator('.card.error h2').textContent()).toBe('Not signed in');
+    // The session that was signed in is gone: its cookie, sent again, is nobody.
+    expect((await fetch(`${example.url}/account`, { headers: { cookie: signedInCookies } })).status).toBe(401);
   });
 
   it('Cancel comes back signed out with "access denied" and no call to Amazon\'s API', async () => {

@@ -41,10 +41,12 @@ describe('the mobile app stand-in against npm run example', () => {
     const verifier = 'v'.repeat(43);
     const url = new URL(config.authorizationURL);
     url.search = new URLSearchParams({
-      client_id: config.clientID, redirect_uri: config.redirectURI, response_type: 'code', scope: 'profile', decision: 'allow',
+      client_id: config.clientID, redirect_uri: config.redirectURI, response_type: 'code', scope: 'profile',
       code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
     }).toString();
-    const location = (await fetch(url, { redirect: 'manual' })).headers.get('location') ?? '';
+    const consentToken = /name="consent_token" value="([^"]+)"/.exec(await (await fetch(url)).text())?.[1] ?? '';
+    const allowed = await fetch(url.origin + url.pathname, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ consent_token: consentToken, decision: 'allow' }) });
+    const location = allowed.headers.get('location') ?? '';
     const body = JSON.stringify({ code: new URL(location).searchParams.get('code'), code_verifier: verifier, redirect_uri: config.redirectURI });
     const postIt = (): Promise<Response> => fetch(`${String(backend)}/auth/amazon/app`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect((await postIt()).status).toBe(200);

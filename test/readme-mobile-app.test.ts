@@ -17,13 +17,14 @@ const SHOP = 'amzn://com.example.shop';
 const GRACE = { user_id: 'amzn1.account.README0MOBILE', name: 'Grace Hopper', email: 'grace@example.com' };
 const blocks = markedBlocks('runnable').filter((b) => b.name === 'mobile-app.mjs');
 
-it('finds the block, written as a user writes it (no fake, no endpoint options)', () => {
+it('finds the block, written as a user writes it (no fake; Amazon\'s endpoints unless the environment names the fake\'s)', () => {
   expect(blocks).toHaveLength(1);
   const code = blocks[0]?.code ?? '';
   expect(code).toContain("from 'passport-login-with-amazon'");
   expect(code).toMatch(/process\.env\.LWA_CLIENT_ID[\s\S]*process\.env\.LWA_CLIENT_SECRET/);
   expect(code).toContain(`redirectURIs: ['${SHOP}']`);
-  expect(code).not.toMatch(/tokenURL|profileURL|testing/);
+  expect(code.match(/(tokenURL|profileURL): [^,\n]+/g)).toEqual(['tokenURL: process.env.LWA_TOKEN_URL', 'profileURL: process.env.LWA_PROFILE_URL']);
+  expect(code).not.toMatch(/testing/);
 });
 
 describe.each(blocks)('README block $name', (block) => {

@@ -10,11 +10,11 @@
  * with `node --import`, forwards those requests to the fake Login with Amazon (see its comment).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createFakeAmazon, type FakeAmazon } from '../lib/testing/index.js';
-import { markedBlocks } from './helpers/readme-blocks.js';
+import { markedBlocks, readme } from './helpers/readme-blocks.js';
 import { nodeArgs, root, startBlock, stopBlock, type RunningBlock } from './helpers/readme-run.js';
 
 const CLIENT_ID = 'amzn1.application-oa2-client.readme';
@@ -23,13 +23,19 @@ const ADA = { user_id: 'amzn1.account.README0ADA', name: 'Ada Lovelace', email: 
 /** The Quick start blocks; the website blocks run in test/readme-website.test.ts, the mobile app's in test/readme-mobile-app.test.ts. */
 const blocks = markedBlocks('runnable').filter((b) => b.name.startsWith('quick-start'));
 
-/** A TypeScript project as a user would set one up, checking only the extracted file. */
-const TSCONFIG = {
-  compilerOptions: {
-    strict: true, target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext',
-    types: ['node'], esModuleInterop: true, skipLibCheck: true, noEmit: true,
-  },
-};
+/** The README's tsconfig.json for the TypeScript quick start, and the dev dependencies it names. */
+const [tsconfig] = markedBlocks('readme-tsconfig');
+const devDependencies = /`npm install -D (typescript [@\w/ -]+)`/.exec(readme.replace(/\n/g, ' '))?.[1]?.split(' ') ?? [];
+/** What `npm init -y` and then `npm pkg set type=module` (as the README says) leave. */
+const PACKAGE = { name: 'quick-start', version: '1.0.0', main: 'index.js', type: 'module' };
+
+it('the TypeScript quick start names its dev dependencies and a tsconfig.json, and says that npm init -y writes "type": "commonjs"', () => {
+  expect(tsconfig?.name).toBe('tsconfig.json');
+  expect(devDependencies).toEqual(['typescript', '@types/node', '@types/express', '@types/passport']);
+  const text = readme.replace(/\s+/g, ' ');
+  expect(text).toContain('`npm install -D tsx`, then `npx tsx server.ts`');
+  expect(text).toContain('`npm init -y` writes `"type": "commonjs"` into `package.json`: run `npm pkg set type=module`');
+});
 
 it('finds the Quick start blocks, written as a user writes them', () => {
   expect(blocks.map((b) => [b.name, b.lang])).toEqual(expect.arrayContaining([['quick-start.mjs', 'js'], ['quick-start.ts', 'ts']]));
@@ -50,9 +56,15 @@ describe.each(blocks)('README block $name', (block) => {
   beforeAll(async () => {
     dir = mkdtempSync(join(root, '.readme-run-'));
     writeFileSync(join(dir, block.name), block.code);
-    // Its own tsconfig also keeps tsx from applying the repository's `paths` (which map the
-    // package name to lib/*.ts): the block must run against dist/, as an installed package does.
-    if (block.lang === 'ts') writeFileSync(join(dir, 'tsconfig.json'), JSON.stringify({ ...TSCONFIG, files: [block.name] }));
+    // A folder of its own as the README sets it up: its package.json and tsconfig.json, the package
+    // installed (a link to this repository, resolved through its exports map to dist/). The tsconfig
+    // also keeps tsx from applying the repository's `paths` (which map the package name to lib/*.ts).
+    if (block.lang === 'ts') {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify(PACKAGE));
+      writeFileSync(join(dir, 'tsconfig.json'), tsconfig?.code ?? '');
+      mkdirSync(join(dir, 'node_modules'));
+      symlinkSync(root, join(dir, 'node_modules/passport-login-with-amazon'), 'dir');
+    }
     amazon = await createFakeAmazon({ clientID: CLIENT_ID });
     app = await startBlock(dir, block, amazon);
   }, 30_000);
@@ -99,15 +111,31 @@ describe.each(blocks)('README block $name', (block) => {
   });
 
   if (block.lang === 'ts') {
-    it('type-checks (strict) against the built declarations', () => {
-      const tsc = join(root, 'node_modules/typescript/bin/tsc');
-      let listed = '';
+    const tsc = (): string => {
       try {
-        listed = execFileSync(process.execPath, [tsc, '-p', join(dir, 'tsconfig.json'), '--listFiles'], { encoding: 'utf8', timeout: 60_000 });
+        return execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', join(dir, 'tsconfig.json'), '--listFiles'], { encoding: 'utf8', timeout: 60_000 });
       } catch (error) {
         throw new Error(`tsc failed: ${String((error as { stdout?: string }).stdout)}`);
       }
+    };
+
+    it('type-checks (strict) with the README\'s tsconfig.json, against the built declarations', () => {
+      const listed = tsc();
       expect(listed).toContain(join(root, 'dist/index.d.ts'));
+      // Every package the block imports has its types among the dev dependencies the README names.
+      const imported = [...block.code.matchAll(/^import .* from '([^.][^']*)';$/gm)]
+        .map(([, name = '']) => (name.startsWith('node:') ? 'node' : name)).filter((name) => name !== 'passport-login-with-amazon');
+      expect(imported).toEqual(['node', 'express', 'passport']);
+      expect(imported.map((name) => `@types/${name}`).filter((types) => !devDependencies.includes(types))).toEqual([]);
+    }, 60_000);
+
+    it('does not compile in the folder npm init -y leaves ("type": "commonjs"), as the README warns', () => {
+      writeFileSync(join(dir, 'package.json'), JSON.stringify({ ...PACKAGE, type: 'commonjs' }));
+      try {
+        expect(tsc).toThrow(/error TS1470|error TS1343/);
+      } finally {
+        writeFileSync(join(dir, 'package.json'), JSON.stringify(PACKAGE));
+      }
     }, 60_000);
   }
 });

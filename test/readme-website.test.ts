@@ -16,16 +16,22 @@ import { doc, markedBlocks } from './helpers/readme-blocks.js';
 import { root, startBlock, stopBlock, type RunningBlock } from './helpers/readme-run.js';
 
 const ADA = { user_id: 'amzn1.account.README0WEBSITE', name: 'Ada Lovelace', email: 'ada@example.com' };
+const SIGN_IN_LINK = '<a href="/auth/amazon">Sign in with Amazon</a>';
+const signedIn = (name: string): string => `Hello, ${name}. <form method="post" action="/logout"><button>Sign out</button></form>`;
 /** The README's Quick start with a session, then the guide's sessionless variant (docs/website.md). */
 const blocks = [...markedBlocks('runnable'), ...markedBlocks('runnable', doc('website'))].filter((b) => b.name.startsWith('website'));
 
-it('finds both website blocks, written as a user writes them (no fake, no endpoint options)', () => {
+it('finds both website blocks, written as a user writes them (no fake; Amazon\'s endpoints unless the environment names the fake\'s)', () => {
   expect(blocks.map((b) => b.name)).toEqual(['website.mjs', 'website-sessionless.mjs']);
   for (const { code } of blocks) {
     expect(code).toContain("from 'passport-login-with-amazon'");
     expect(code).toMatch(/process\.env\.LWA_CLIENT_ID[\s\S]*process\.env\.LWA_CLIENT_SECRET/);
-    expect(code).not.toMatch(/authorizationURL|tokenURL|profileURL|testing/);
+    expect(code.match(/(authorizationURL|tokenURL|profileURL): [^,\n]+/g)).toEqual([
+      'authorizationURL: process.env.LWA_AUTHORIZATION_URL', 'tokenURL: process.env.LWA_TOKEN_URL', 'profileURL: process.env.LWA_PROFILE_URL']);
+    expect(code).not.toMatch(/testing/);
+    expect(code).toMatch(/^app\.get\('\/', /m);
   }
+  expect(blocks[0]?.code).toMatch(/app\.post\('\/logout', [\s\S]*req\.logout\(/);
   expect(blocks[0]?.code).toMatch(/passport\.serializeUser[\s\S]*passport\.deserializeUser/);
   expect(blocks[1]?.code).toContain('cookieStateStore({ secret: process.env.STATE_COOKIE_SECRET })');
   expect(blocks[1]?.code).not.toMatch(/session\(/);
@@ -71,12 +77,39 @@ describe.each(blocks)('README block $name', (block) => {
     const { res } = await browser.follow(await toCallback(browser));
     expect(res.status).toBe(200);
     const withSession = block.name === 'website.mjs';
-    expect(await res.text()).toBe(withSession ? `Hello, ${ADA.name}` : JSON.stringify({ user: { id: ADA.user_id, name: ADA.name } }));
-    // With a session, serializeUser/deserializeUser remember Ada on the next page; the sessionless app has no such page.
+    expect(await res.text()).toBe(withSession ? signedIn(ADA.name) : JSON.stringify({ user: { id: ADA.user_id, name: ADA.name } }));
+    // With a session, serializeUser/deserializeUser remember Ada on the next page; the sessionless app keeps nobody.
     const next = await browser.request(`${origin}/`);
-    expect({ status: next.status, body: withSession ? await next.text() : '' }).toEqual({ status: withSession ? 200 : 404, body: withSession ? `Hello, ${ADA.name}` : '' });
+    expect({ status: next.status, body: await next.text() }).toEqual({ status: 200, body: withSession ? signedIn(ADA.name) : SIGN_IN_LINK });
     expect(amazon.calls).toEqual({ authorization: 1, token: 1, profile: 1, tokeninfo: 0 });
   });
+
+  if (block.name === 'website.mjs') {
+    it('Sign out (POST /logout) ends the sign-in: / shows the sign-in link again, and the old session cookie signs nobody in', async () => {
+      const browser = new CookieBrowser(origin);
+      await browser.follow(await toCallback(browser));
+      const before = browser.cookieHeader();
+      expect(await (await browser.request(`${origin}/`)).text()).toBe(signedIn(ADA.name));
+      const { res, hops } = await browser.follow(`${origin}/logout`, { method: 'POST' });
+      expect(hops.map((h) => new URL(h.url).pathname)).toEqual(['/logout', '/']);
+      expect(await res.text()).toBe(SIGN_IN_LINK);
+      expect(browser.cookieHeader()).not.toBe(before); // a new session id (passport ≥ 0.6 regenerates it)
+      // The session that was signed in is gone: its cookie, replayed, is nobody.
+      const replayed = await fetch(`${origin}/`, { headers: { cookie: before } });
+      expect(await replayed.text()).toBe(SIGN_IN_LINK);
+    });
+
+    it('a user name from Amazon is escaped on the page', async () => {
+      amazon.signInAs({ ...ADA, name: '<img src=x onerror=alert(1)>' });
+      try {
+        const browser = new CookieBrowser(origin);
+        const { res } = await browser.follow(await toCallback(browser));
+        expect(await res.text()).toBe(signedIn('&#60;img src=x onerror=alert(1)&#62;'));
+      } finally {
+        amazon.signInAs(ADA);
+      }
+    });
+  }
 
   it('Cancel at Amazon lands on /login (401), without a call to Amazon\'s API', async () => {
     amazon.consent = 'deny';

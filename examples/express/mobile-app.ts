@@ -18,11 +18,14 @@ async function authorize(config: AppConfig): Promise<{ code: string; verifier: s
   url.search = new URLSearchParams({
     client_id: config.clientID, redirect_uri: config.redirectURI, response_type: 'code', scope: 'profile',
     code_challenge: createHash('sha256').update(verifier).digest('base64url'), code_challenge_method: 'S256',
-    decision: 'allow', // the fake's consent page: the customer taps Allow
   }).toString();
-  const page = await fetch(url, { redirect: 'manual' });
-  const location = page.headers.get('location');
-  if (page.status !== 302 || location === null || !location.startsWith(config.redirectURI)) throw new Error(`the authorization page answered ${String(page.status)}`);
+  // The fake's consent page: the customer taps Allow, which posts the page's own consent token back.
+  const page = await fetch(url);
+  const consentToken = /name="consent_token" value="([^"]+)"/.exec(await page.text())?.[1];
+  if (page.status !== 200 || consentToken === undefined) throw new Error(`the authorization page answered ${String(page.status)}`);
+  const allowed = await fetch(url.origin + url.pathname, { method: 'POST', redirect: 'manual', body: new URLSearchParams({ consent_token: consentToken, decision: 'allow' }) });
+  const location = allowed.headers.get('location');
+  if (allowed.status !== 302 || location === null || !location.startsWith(config.redirectURI)) throw new Error(`the consent page answered ${String(allowed.status)}`);
   const code = new URL(location).searchParams.get('code');
   if (code === null) throw new Error(`the authorization page sent no code: ${String(new URL(location).searchParams.get('error'))}`);
   return { code, verifier };

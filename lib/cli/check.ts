@@ -1,5 +1,5 @@
 /**
- * `passport-login-with-amazon check <token> --client-id ID`: asks Amazon about a token the way
+ * `passport-login-with-amazon check - --client-id ID` (the token on stdin): asks Amazon about a token the way
  * `LoginWithAmazonStrategy` does (same syntax check, tokeninfo, audience, profile) and says in
  * words whether the strategy would accept it, and if not why. Never prints the token.
  */
@@ -81,8 +81,18 @@ function audienceWords(info: TokenInfo): string {
   return `client id ${info.aud}${info.app_id === undefined ? '' : ` (app ${info.app_id})`}`;
 }
 
-/** Checks `input.token` as `LoginWithAmazonStrategy({ clientID: input.clientID, region })` would. */
-export async function explainToken(input: CheckInput): Promise<Verdict> {
+/** The line said before the first call: where the token goes, and how to send it to the fake instead. */
+export function askingLine(tokenInfoURL: string): string {
+  const region = REGION_HOSTS.find(([, host]) => host === new URL(tokenInfoURL).host)?.[0];
+  return region === undefined ? `asking ${tokenInfoURL}`
+    : `asking Amazon (region ${region}): ${tokenInfoURL}; to ask the fake instead, add the --tokeninfo-url that "passport-login-with-amazon fake" prints`;
+}
+
+/**
+ * Checks `input.token` as `LoginWithAmazonStrategy({ clientID: input.clientID, region })` would.
+ * `onAsk` hears {@link askingLine} just before the first call (never for a malformed token).
+ */
+export async function explainToken(input: CheckInput, onAsk: (line: string) => void = () => undefined): Promise<Verdict> {
   const syntax = checkToken(input.token);
   if ('problem' in syntax) {
     return refused(`  the token is malformed: ${PROBLEMS[syntax.problem]}.`,
@@ -97,6 +107,7 @@ export async function explainToken(input: CheckInput): Promise<Verdict> {
   const host = new URL(tokenInfoURL).host;
   const prefix = token.startsWith('Atza|') ? [] : ['  note: Login with Amazon access tokens start with "Atza|"; this one does not.'];
   const options = { timeout: input.timeout ?? 5000, retries: 1 };
+  onAsk(askingLine(tokenInfoURL));
   let info: TokenInfo;
   try {
     const answer = await new UpstreamHttp(options).get('tokeninfo', tokenInfoURL, token).promise;

@@ -2,20 +2,26 @@
  * The command line without the process around it: `main(argv, io)` parses the arguments, runs
  * `check` or `fake`, writes to `io` and returns the exit code, so that tests can run it in-process.
  */
-import { parseArgs } from 'node:util';
 import { REGIONS, type Region } from '../amazon/endpoints.js';
+import { closest, parseCommand, UsageError } from './args.js';
 import { EXIT, explainToken } from './check.js';
 import { runFake, type Output, type SignalSource } from './fake.js';
 
 export const USAGE = `Usage:
-  passport-login-with-amazon fake [--port N] [--client-id ID] [--json]
+  passport-login-with-amazon check - --client-id ID [--region NA|EU|FE] [--tokeninfo-url URL]
+      Reads an access token from stdin, asks Amazon about it (or the fake, with the
+      --tokeninfo-url that "fake" prints) and says whether LoginWithAmazonStrategy would accept
+      it, and if not why. Exit 0 accepted, 1 refused, 2 usage or network error. The token is
+      never printed. (check <token> also works, but other local users can read a command line.)
+  passport-login-with-amazon fake [--port N] [--client-id ID] [--redirect-uri URL]... [--json]
       Starts a fake Login with Amazon on 127.0.0.1 (tokeninfo, profile, consent page, token
-      endpoint) and prints the options that point each strategy at it, a valid token and a curl
-      line. Serves until Ctrl-C. --json prints one JSON object instead.
-  passport-login-with-amazon check <token|-> --client-id ID [--region NA|EU|FE] [--tokeninfo-url URL]
-      Asks Amazon about the token (read from stdin with -) and says whether LoginWithAmazonStrategy
-      would accept it, and if not why. Exit 0 accepted, 1 refused, 2 usage or network error.
-      The token is never printed.`;
+      endpoint) and prints a ready command line for each README quick start, a valid token and
+      curl lines. --redirect-uri registers another callback or app redirect URI (repeatable).
+      Serves until Ctrl-C. --json prints one JSON object instead.`;
+
+/** The warning `check <token>` writes on stderr: a command line is no place for a secret. */
+export const ARGV_WARNING = 'passport-login-with-amazon: warning: a token on the command line can be read by other local users '
+  + '(ps, /proc/<pid>/cmdline) while check runs; pipe it in instead: ... | passport-login-with-amazon check - --client-id ID\n';
 
 /** What the command line reads, writes and stops on: the process's own unless a test says otherwise. */
 export interface CliIo {
@@ -27,8 +33,6 @@ export interface CliIo {
   signals?: SignalSource;
 }
 
-class UsageError extends Error {}
-
 /** The process's stdin, opened only when `check -` reads it (opening it can hold the process open). */
 const processStdin: AsyncIterable<Buffer | string> = { [Symbol.asyncIterator]: () => process.stdin[Symbol.asyncIterator]() };
 
@@ -38,30 +42,52 @@ async function readStdin(stdin: CliIo['stdin']): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').trim();
 }
 
+const CHECK_OPTIONS = { 'client-id': { type: 'string' }, region: { type: 'string' }, 'tokeninfo-url': { type: 'string' } } as const;
+const FAKE_OPTIONS = { port: { type: 'string' }, 'client-id': { type: 'string' }, 'redirect-uri': { type: 'string', multiple: true }, json: { type: 'boolean' } } as const;
+
 async function check(args: string[], io: CliIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args, allowPositionals: true, strict: true,
-    options: { 'client-id': { type: 'string' }, region: { type: 'string', default: 'NA' }, 'tokeninfo-url': { type: 'string' } },
-  });
-  if (positionals.length !== 1) throw new UsageError('check takes one token (or - to read it from stdin)');
+  const { values, positionals } = parseCommand('check', args, CHECK_OPTIONS, true);
+  if (positionals.length !== 1) throw new UsageError('check takes one token (- to read it from stdin)');
   const clientID = values['client-id'];
-  if (clientID === undefined || clientID === '') throw new UsageError('check needs --client-id');
-  if (!Object.hasOwn(REGIONS, values.region)) throw new UsageError(`--region must be one of: ${Object.keys(REGIONS).join(', ')}`);
-  const token = positionals[0] === '-' ? await readStdin(io.stdin) : positionals[0] ?? '';
-  const verdict = await explainToken({ token, clientID, region: values.region as Region, tokenInfoURL: values['tokeninfo-url'] });
+  if (typeof clientID !== 'string' || clientID === '') throw new UsageError('check needs --client-id');
+  const region = values.region ?? 'NA';
+  if (typeof region !== 'string' || !Object.hasOwn(REGIONS, region)) throw new UsageError(`--region must be one of: ${Object.keys(REGIONS).join(', ')}`);
+  const tokenInfoURL = values['tokeninfo-url'] as string | undefined;
+  const fromArgv = positionals[0] !== '-';
+  if (fromArgv) io.stderr.write(ARGV_WARNING);
+  const token = fromArgv ? positionals[0] ?? '' : await readStdin(io.stdin);
+  const verdict = await explainToken({ token, clientID, region: region as Region, tokenInfoURL }, (line) => io.stderr.write(`passport-login-with-amazon: ${line}\n`));
   io.stdout.write(`${verdict.lines.join('\n')}\n`);
   return verdict.exitCode;
 }
 
+/** `--redirect-uri`: an absolute URL, without credentials or a fragment, as Amazon registers them. */
+function redirectURI(value: string): string {
+  // No white space or control character (C0, DEL): a printed line must stay one line.
+  const controls = Array.from(value, (c) => c.charCodeAt(0)).some((code) => code < 0x20 || code === 0x7f);
+  const ok = URL.canParse(value) && !controls && !/\s/.test(value) && !value.includes('#');
+  const url = ok ? new URL(value) : undefined;
+  if (url === undefined || url.username !== '' || url.password !== '' || (['http:', 'https:'].includes(url.protocol) && url.host === '')) {
+    throw new UsageError('--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)');
+  }
+  return value;
+}
+
 async function fake(args: string[], io: CliIo): Promise<number> {
-  const { values } = parseArgs({
-    args, allowPositionals: false, strict: true,
-    options: { port: { type: 'string' }, 'client-id': { type: 'string' }, json: { type: 'boolean', default: false } },
-  });
+  const { values } = parseCommand('fake', args, FAKE_OPTIONS, false);
   const port = values.port === undefined ? 0 : Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError('--port must be a port number (0 to 65535)');
-  await runFake({ port, clientID: values['client-id'], json: values.json }, { stdout: io.stdout, signals: io.signals ?? process });
+  if (!/^\d+$/.test(String(values.port ?? '0')) || port > 65535) throw new UsageError('--port must be a port number (0 to 65535)');
+  const redirectURIs = ((values['redirect-uri'] ?? []) as string[]).map(redirectURI);
+  const clientID = values['client-id'] as string | undefined;
+  await runFake({ port, clientID, json: values.json === true, redirectURIs }, { stdout: io.stdout, signals: io.signals ?? process });
   return EXIT.accepted;
+}
+
+/** The words for an unknown command: its name when it looks like one (never a pasted token), and a guess. */
+function unknownCommand(command: string): string {
+  if (!/^[A-Za-z][A-Za-z0-9-]{0,39}$/.test(command)) return 'unknown command (the commands are check and fake)';
+  const guess = closest(command.toLowerCase(), ['check', 'fake', 'help']);
+  return `unknown command: ${command}${guess === undefined ? '' : ` (did you mean ${guess}?)`}`;
 }
 
 /**
@@ -80,10 +106,10 @@ export async function main(
       io.stdout.write(`${USAGE}\n`);
       return EXIT.accepted;
     }
-    throw new UsageError(command === undefined ? 'a command is needed' : `unknown command: ${command}`);
+    throw new UsageError(command === undefined ? 'a command is needed' : unknownCommand(command));
   } catch (error) {
-    // parseArgs' own errors (ERR_PARSE_ARGS_…) and option checks (TypeError) are usage errors too.
-    const usage = error instanceof UsageError || error instanceof TypeError || String((error as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS');
+    // Option checks (TypeError: "tokeninfo-url" must be ...) are usage errors too.
+    const usage = error instanceof UsageError || error instanceof TypeError;
     io.stderr.write(`passport-login-with-amazon: ${(error as Error).message}\n${usage ? `\n${USAGE}\n` : ''}`);
     return EXIT.unknown;
   }

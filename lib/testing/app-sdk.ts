@@ -38,9 +38,10 @@ export function authorizeApp(options: AppAuthorizeOptions, context: AuthorizeCon
   const url = new URL('http://fake.invalid/ap/oa');
   url.search = new URLSearchParams({
     client_id: context.clientID, redirect_uri: redirectURI, response_type: 'code', scope: [...scopes].join(' '),
-    code_challenge: codeChallenge(verifier), code_challenge_method: 'S256', decision: 'allow',
+    code_challenge: codeChallenge(verifier), code_challenge_method: 'S256',
   }).toString();
-  const answer = authorize(url, context);
+  // The customer taps Allow in the SDK's own sign-in view.
+  const answer = authorize(url, context, 'allow');
   if (answer.kind === 'page') throw new TypeError('"redirectURI" is not registered with the fake: pass it in "redirectURIs" or call allowRedirectURI()');
   const back = new URL(answer.location).searchParams;
   const code = back.get('code');

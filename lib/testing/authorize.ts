@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { CodeGrantBook } from './code-grant.js';
-import { consentPage } from './consent-page.js';
+import type { ConsentTokens } from './consent-tokens.js';
+import { consentPage, escapeHTML, PAGE_HEADERS } from './consent-page.js';
 import type { FakeProfile } from './tokens.js';
 
 /** How the fake's authorization page answers: approve at once, deny at once, or show the consent page. */
@@ -8,6 +9,8 @@ export type ConsentMode = 'approve' | 'deny' | 'page';
 
 /** What `/ap/oa` needs from the fake. */
 export interface AuthorizeContext {
+  /** Tokens of the consent pages shown (`consent: 'page'`). */
+  consentTokens: ConsentTokens;
   clientID: string;
   redirectURIs: readonly string[];
   consent: ConsentMode;
@@ -30,8 +33,17 @@ function back(redirectURI: string, params: Record<string, string | undefined>): 
   return { kind: 'redirect', location: url.href };
 }
 
-function errorPage(message: string): AuthorizeAnswer {
-  return { kind: 'page', status: 400, html: `<!doctype html><title>Amazon (fake): error</title><p>${message}</p>` };
+function errorPage(message: string, details = ''): AuthorizeAnswer {
+  return { kind: 'page', status: 400, html: `<!doctype html><title>Amazon (fake): error</title><p>${message}</p>${details}` };
+}
+
+/** The redirect URI received and those registered, for the person who has to fix one of them. */
+function redirectDetails(received: string | null, registered: readonly string[]): string {
+  const list = registered.length === 0 ? '<p>No redirect URI is registered.</p>'
+    : `<p>Registered:</p><ul>${registered.map((uri) => `<li><code>${escapeHTML(uri)}</code></li>`).join('')}</ul>`;
+  const got = received === null ? '<p>The request has no <code>redirect_uri</code>.</p>' : `<p>Received: <code>${escapeHTML(received)}</code></p>`;
+  return `${got}${list}<p>Register it with <code>passport-login-with-amazon fake --redirect-uri URL</code>, `
+    + '<code>createFakeAmazon({ redirectURIs })</code> or <code>amazon.allowRedirectURI(uri)</code>.</p>';
 }
 
 /** Problems reported back to the app (RFC 6749 §4.1.2.1), or `undefined` when the request is good. */
@@ -46,22 +58,31 @@ function requestError(params: URLSearchParams): string | undefined {
   return undefined;
 }
 
+/** What the customer decided: `allow`, `deny`, or nothing yet (the consent mode decides). */
+export type Decision = 'allow' | 'deny' | undefined;
+
 /**
- * `GET /ap/oa`: checks the client id and the registered redirect URI (exact match) first, and
- * answers an error page for either (Amazon never redirects to an unverified URI); then the
- * response type, scopes and PKCE parameters; then approves, denies or shows the consent page.
+ * `GET /ap/oa` (and `POST /ap/oa` from the consent page, with its `decision`): checks the client
+ * id and the registered redirect URI (exact match) first, and answers an error page for either
+ * (Amazon never redirects to an unverified URI); then the response type, scopes and PKCE
+ * parameters; then approves or denies as `decision` or the consent mode says, or shows the
+ * consent page. A `decision` in the query is ignored: only the page's POST consents.
  */
-export function authorize(url: URL, context: AuthorizeContext): AuthorizeAnswer {
+export function authorize(url: URL, context: AuthorizeContext, given?: Decision): AuthorizeAnswer {
   const params = url.searchParams;
   if (params.get('client_id') !== context.clientID) return errorPage('Unknown client');
   const redirectURI = params.get('redirect_uri') ?? '';
-  if (!context.redirectURIs.includes(redirectURI)) return errorPage('The redirect URI is not registered for this client');
+  if (!context.redirectURIs.includes(redirectURI)) {
+    return errorPage('The redirect URI is not registered for this client', redirectDetails(params.get('redirect_uri'), context.redirectURIs));
+  }
   const state = params.get('state') ?? undefined;
   const problem = requestError(params);
   if (problem !== undefined) return back(redirectURI, { error: problem, error_description: `fake: ${problem}`, state });
-  const decision = params.get('decision') ?? (context.consent === 'page' ? undefined : context.consent === 'approve' ? 'allow' : 'deny');
+  const decision = given ?? (context.consent === 'page' ? undefined : context.consent === 'approve' ? 'allow' : 'deny');
   const scopes = (params.get('scope') ?? '').split(' ').filter((s) => s !== '');
-  if (decision === undefined) return { kind: 'page', status: 200, html: consentPage(url.pathname, params, context.clientID, scopes) };
+  if (decision === undefined) {
+    return { kind: 'page', status: 200, html: consentPage(url.pathname, context.consentTokens.issue(url.search), context.clientID, scopes) };
+  }
   if (decision !== 'allow') {
     return back(redirectURI, { error: 'access_denied', error_description: 'The user denied your request.', state });
   }
@@ -80,6 +101,6 @@ export function writeAuthorizeAnswer(res: ServerResponse, answer: AuthorizeAnswe
     res.end();
     return;
   }
-  res.writeHead(answer.status, { 'content-type': 'text/html;charset=UTF-8', 'content-length': Buffer.byteLength(answer.html) });
+  res.writeHead(answer.status, { ...PAGE_HEADERS, 'content-type': 'text/html;charset=UTF-8', 'content-length': Buffer.byteLength(answer.html) });
   res.end(answer.html);
 }

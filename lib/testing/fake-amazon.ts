@@ -24,6 +24,7 @@ import {
   type FakeEndpoint,
   type TokenPlace,
 } from './responses.js';
+import { hostAllowed } from './host-check.js';
 import { readForm } from './token-grant.js';
 import { send, Timers } from './writer.js';
 import { controlRouteAnswer } from './token-route.js';
@@ -134,21 +135,33 @@ export class FakeAmazonServer implements FakeAmazon {
     return this.closing;
   }
 
+  /** `/ap/oa`: the page (GET), the consent page's form (POST), nothing else. */
+  private authorizationEndpoint(req: IncomingMessage, url: URL, res: ServerResponse): void {
+    this.counts.authorization += 1;
+    if (req.method === 'GET') this.codeGrantSide.authorizationPage(url, res);
+    else if (req.method === 'POST') readForm(req, (form) => { this.codeGrantSide.consentPost(req, form, res); });
+    else send(res, 405, { error: 'invalid_request' }, { allow: 'GET, POST' }, randomUUID());
+  }
+
   private handle(req: IncomingMessage, res: ServerResponse): void {
+    // Only requests addressed to the fake: a rebound name (DNS rebinding) gets nothing, and changes nothing.
+    if (!hostAllowed(req.headers.host, this.options.allowedHosts)) {
+      send(res, 403, { error: 'invalid_request', error_description: 'the fake answers requests to localhost, 127.0.0.1, [::1] or its allowedHosts only' }, undefined, randomUUID());
+      return;
+    }
     // A request target Node accepts but URL cannot parse (`GET http://[`) must not crash the fake.
     if (!URL.canParse(String(req.url), this.url)) {
       send(res, 400, { error: 'invalid_request' }, undefined, randomUUID());
       return;
     }
     const url = new URL(String(req.url), this.url);
-    const control = this.options.tokenRoute ? controlRouteAnswer(req.method, url, this) : undefined;
+    const control = this.options.tokenRoute ? controlRouteAnswer(req.method, url, this, req.headers) : undefined;
     if (control) {
       send(res, control.status, control.body, control.headers, randomUUID());
       return;
     }
     if (url.pathname === AUTHORIZATION_PATH) {
-      this.counts.authorization += 1;
-      this.codeGrantSide.authorizationPage(url, res);
+      this.authorizationEndpoint(req, url, res);
       return;
     }
     const endpoint = Object.hasOwn(PATHS, url.pathname) ? PATHS[url.pathname] : undefined;

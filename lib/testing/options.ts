@@ -1,5 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { FaultOptions } from './faults.js';
+import { HOST_NAME } from './host-check.js';
 import type { AppAuthorization, AppAuthorizeOptions } from './app-sdk.js';
 import type { ConsentMode } from './authorize.js';
 import type { FakeEndpoint, TokenPlace } from './responses.js';
@@ -37,10 +38,16 @@ export interface FakeAmazonOptions {
   port?: number;
   /**
    * Serve `POST /tokens?kind=valid|expired|revoked|other-audience`, which issues a token, and
-   * `POST /app-codes?redirect_uri=…`, which answers an app's code and verifier as `authorizeApp()`
-   * does (no such routes at Amazon). Default `false`.
+   * `POST /app-codes?redirect_uri=…`, which answers `{ code, code_verifier, redirect_uri }` from
+   * `authorizeApp()`, the body an app posts to its backend (no such routes at Amazon). Default `false`.
    */
   tokenRoute?: boolean;
+  /**
+   * Host names the fake answers to besides loopback (`localhost`, `127.0.0.1`, `[::1]`, any port),
+   * e.g. the name a container reaches it by. A request with another `Host` gets a 403 and changes
+   * nothing (a defence against DNS rebinding). Default: none.
+   */
+  allowedHosts?: readonly string[];
 }
 
 /** Requests received per endpoint since start or the last `reset()`. */
@@ -142,8 +149,12 @@ export function checkOptions(options: unknown): Required<Omit<FakeAmazonOptions,
   const port = o.port ?? 0;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new TypeError('"port" must be an integer from 0 to 65535');
   if (o.tokenRoute !== undefined && typeof o.tokenRoute !== 'boolean') throw new TypeError('"tokenRoute" must be a boolean');
+  const allowedHosts = o.allowedHosts ?? [];
+  if (!Array.isArray(allowedHosts) || !allowedHosts.every((h) => typeof h === 'string' && HOST_NAME.test(h))) {
+    throw new TypeError('"allowedHosts" must be an array of host names (letters, digits, dots and dashes; no port)');
+  }
   return {
-    port, tokenRoute: o.tokenRoute ?? false,
+    port, tokenRoute: o.tokenRoute ?? false, allowedHosts: allowedHosts.map((h: string) => h.toLowerCase()),
     clientID: o.clientID ?? FAKE_CLIENT_ID, appID: o.appID ?? FAKE_APP_ID, latencyMs, now: o.now ?? Date.now,
     clientSecret: o.clientSecret ?? FAKE_CLIENT_SECRET, redirectURIs: [...redirectURIs] as string[], consent,
     user: o.user ?? { name: 'Fake Customer', email: 'customer@example.com' },

@@ -1,9 +1,12 @@
 /**
  * Routes of a fake created with `tokenRoute: true` (the CLI's `fake` command turns it on), for a
  * test or a person without access to the fake's object: `POST /tokens` issues a token of a kind,
- * `POST /app-codes` does what an app's LWA SDK does and answers its code and verifier.
+ * `POST /app-codes` does what an app's LWA SDK does and answers `{ code, code_verifier, redirect_uri }`,
+ * the body the app posts to its backend's app-code route.
  */
+import type { IncomingHttpHeaders } from 'node:http';
 import type { AppAuthorization, AppAuthorizeOptions } from './app-sdk.js';
+import { fromAnotherSite } from './host-check.js';
 import type { FakeProfile, IssueTokenOptions } from './tokens.js';
 
 /** The path of the token route. */
@@ -27,13 +30,19 @@ interface Issuer {
 
 type RouteAnswer = { status: number; body: unknown; headers?: Record<string, string> };
 
-/** The answer of a control route, or `undefined` when `url` is not one. */
-export function controlRouteAnswer(method: string | undefined, url: URL, fake: Issuer): RouteAnswer | undefined {
+/**
+ * The answer of a control route, or `undefined` when `url` is not one. A browser's request from
+ * another site's page gets a 403 and issues nothing (no CORS either, so it could not read it).
+ */
+export function controlRouteAnswer(method: string | undefined, url: URL, fake: Issuer, headers: IncomingHttpHeaders = {}): RouteAnswer | undefined {
+  if (url.pathname !== TOKEN_ROUTE && url.pathname !== APP_CODE_ROUTE) return undefined;
+  if (fromAnotherSite(headers)) return { status: 403, body: { error: 'invalid_request', error_description: 'not from another site\'s page' } };
   if (url.pathname === TOKEN_ROUTE) return tokenRouteAnswer(method, url, fake);
-  if (url.pathname !== APP_CODE_ROUTE) return undefined;
   if (method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'POST only' }, headers: { allow: 'POST' } };
   try {
-    return { status: 200, body: fake.authorizeApp({ redirectURI: url.searchParams.get('redirect_uri') ?? '' }) };
+    const app = fake.authorizeApp({ redirectURI: url.searchParams.get('redirect_uri') ?? '' });
+    // The body an app posts to its backend, as it is: the field names of the app-code strategy.
+    return { status: 200, body: { code: app.code, code_verifier: app.verifier, redirect_uri: app.redirectURI } };
   } catch (err) {
     // An unregistered redirect URI, say: what the fake's authorization page would refuse.
     return { status: 400, body: { error: 'invalid_request', error_description: err instanceof Error ? err.message : 'refused' } };

@@ -97,25 +97,57 @@ const tokenInfoLike = fc.record({
   error: fc.oneof(fc.constant('invalid_token'), anyField),
 }, { requiredKeys: [] });
 
+/** A tokeninfo answer for a valid token, as Amazon sends one. */
+const completeTokenInfo = fc.record({
+  iss: fc.constant('https://www.amazon.com'),
+  user_id: fc.string({ minLength: 1, maxLength: 20 }),
+  aud: fc.string({ minLength: 1, maxLength: 20 }),
+  exp: fc.integer({ min: 1, max: 3600 }),
+  app_id: fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
+  iat: fc.option(fc.integer({ min: 0 }), { nil: undefined }),
+});
+/** The same with one field replaced by anything (often still valid, often not). */
+const oneFieldChanged = fc.tuple(completeTokenInfo, fc.constantFrom('iss', 'user_id', 'aud', 'exp', 'app_id', 'iat', 'error'), anyField, fc.integer({ min: -5, max: 5 }))
+  .map(([info, field, value, n]) => ({ ...info, [field]: field === 'exp' || field === 'iat' ? (n % 2 === 0 ? n : value) : value }));
+
+/**
+ * The verdict the tokeninfo contract gives a body, decided independently of lib/amazon/tokeninfo.ts:
+ * not an object, or a field of the wrong shape, is Amazon's fault (LWA_BAD_RESPONSE); an `error`
+ * member, another issuer or no time left is the token's (LWA_INVALID_TOKEN); else the fields, as sent.
+ */
+function tokenInfoVerdict(json: unknown): unknown {
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) return 'LWA_BAD_RESPONSE';
+  const { iss, user_id: userID, aud, exp, app_id: appID, iat, error } = json as Record<string, unknown>;
+  if (typeof error === 'string') return 'LWA_INVALID_TOKEN';
+  const text = (value: unknown): boolean => typeof value === 'string' && value.length > 0;
+  const absent = (value: unknown): boolean => value === undefined || value === null;
+  const wellShaped = text(userID) && text(aud) && typeof exp === 'number' && Number.isInteger(exp) &&
+    (absent(appID) || text(appID)) && (absent(iat) || (typeof iat === 'number' && Number.isFinite(iat))) &&
+    (iss === undefined || typeof iss === 'string');
+  if (!wellShaped) return 'LWA_BAD_RESPONSE';
+  if (iss !== 'https://www.amazon.com' || exp <= 0) return 'LWA_INVALID_TOKEN';
+  return { iss, user_id: userID, aud, exp, ...(absent(appID) ? {} : { app_id: appID }), ...(absent(iat) ? {} : { iat }) };
+}
+
 describe('parseTokenInfo on arbitrary JSON', () => {
-  test('returns a complete tokeninfo, or throws LWA_BAD_RESPONSE (wrong shape) or LWA_INVALID_TOKEN (the token\'s fault)', () => {
+  test('returns the tokeninfo the body holds, or throws the error the body deserves (LWA_BAD_RESPONSE: wrong shape; LWA_INVALID_TOKEN: the token\'s fault)', () => {
+    const seen = { complete: 0, LWA_BAD_RESPONSE: 0, LWA_INVALID_TOKEN: 0 };
     fc.assert(
-      fc.property(fc.oneof(tokenInfoLike, fc.jsonValue({ maxDepth: 3 })), (value) => {
+      fc.property(fc.oneof(completeTokenInfo, oneFieldChanged, oneFieldChanged, tokenInfoLike, fc.jsonValue({ maxDepth: 3 })), (value) => {
         const json = JSON.parse(JSON.stringify(value)) as unknown;
-        let verdict: string;
+        let verdict: unknown;
         try {
-          const info = parseTokenInfo(json);
-          const complete = info.iss === 'https://www.amazon.com' &&
-            [info.user_id, info.aud].every((field) => typeof field === 'string' && field !== '') &&
-            Number.isInteger(info.exp) && info.exp > 0 &&
-            typeof (json as Record<string, unknown>).error !== 'string';
-          verdict = complete ? 'a complete tokeninfo' : `an incomplete tokeninfo: ${JSON.stringify(info)}`;
+          verdict = { ...parseTokenInfo(json) };
         } catch (error) {
           verdict = errorVerdict(error, 'tokeninfo');
         }
-        expect(['a complete tokeninfo', 'LWA_BAD_RESPONSE', 'LWA_INVALID_TOKEN']).toContain(verdict);
+        const expected = tokenInfoVerdict(json);
+        expect(verdict).toStrictEqual(expected);
+        seen[typeof expected === 'string' ? expected as 'LWA_BAD_RESPONSE' | 'LWA_INVALID_TOKEN' : 'complete'] += 1;
       }),
       { numRuns: NUM_RUNS },
     );
+    // The inputs reach every verdict: a parser that accepts everything, or refuses everything, fails above.
+    expect(Math.min(...Object.values(seen))).toBeGreaterThanOrEqual(20);
   });
 });

@@ -10,6 +10,28 @@ const ACCESS = `Atza|IwEBI${'a'.repeat(40)}`;
 const REFRESH = `Atzr|IwEBI${'r'.repeat(40)}`;
 const good = { access_token: ACCESS, refresh_token: REFRESH, token_type: 'bearer', expires_in: 3600 };
 
+/**
+ * What the token endpoint's body is worth, decided from the contract (RFC 6749 section 5.1 as Amazon
+ * answers it), independently of lib/amazon/token-response.ts: a token is 1 to 2048 bytes of visible
+ * ASCII, `token_type` is bearer in any case, `expires_in` a positive integer or its decimal digits
+ * (at most 10), `refresh_token` and `scope` (a space-separated string) are optional.
+ */
+function tokenSetOf(body: unknown, askedAt: number): unknown {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'LWA_BAD_RESPONSE';
+  const { access_token: access, refresh_token: refresh, token_type: type, expires_in: expires, scope } = body as Record<string, unknown>;
+  const isToken = (value: unknown): value is string =>
+    typeof value === 'string' && value.length >= 1 && Buffer.byteLength(value) <= 2048 && Buffer.from(value).every((byte) => byte >= 0x21 && byte <= 0x7e);
+  const seconds = typeof expires === 'string' && /^[0-9]{1,10}$/.test(expires) ? Number.parseInt(expires, 10) : expires;
+  if (!isToken(access) || typeof type !== 'string' || type.toLowerCase() !== 'bearer') return 'LWA_BAD_RESPONSE';
+  if (typeof seconds !== 'number' || !Number.isInteger(seconds) || seconds < 1) return 'LWA_BAD_RESPONSE';
+  if ((refresh !== undefined && !isToken(refresh)) || (scope !== undefined && typeof scope !== 'string')) return 'LWA_BAD_RESPONSE';
+  return {
+    accessToken: access, tokenType: 'bearer', expiresIn: seconds, expiresAt: askedAt + seconds * 1000,
+    ...(refresh === undefined ? {} : { refreshToken: refresh }),
+    ...(scope === undefined ? {} : { scope: scope.split(' ').filter((word) => word.length > 0) }),
+  };
+}
+
 describe('parseTokenResponse', () => {
   test('reads Amazon\'s body; expiresAt counts from when the token was asked for', () => {
     // toStrictEqual: no key for what Amazon did not send (scope).
@@ -62,19 +84,33 @@ describe('parseTokenResponse', () => {
     expect(JSON.stringify(caught)).not.toContain('IwEBI');
   });
 
-  test('for any JSON value, returns a token set or throws LWA_BAD_RESPONSE, nothing else', () => {
-    fc.assert(fc.property(fc.oneof(fc.jsonValue(), fc.record({
-      access_token: fc.oneof(fc.string(), fc.constant(ACCESS)), token_type: fc.oneof(fc.string(), fc.constant('bearer')),
-      expires_in: fc.oneof(fc.integer(), fc.string()), scope: fc.option(fc.string(), { nil: undefined }),
-    })), (body) => {
-      let verdict: string;
+  test('for any JSON value, returns the token set the body holds, or throws LWA_BAD_RESPONSE when the body deserves it', () => {
+    const seen = { set: 0, LWA_BAD_RESPONSE: 0 };
+    const validBody = fc.record({
+      access_token: fc.oneof(fc.constant(ACCESS), fc.stringMatching(/^[\x21-\x7e]{1,40}$/)), token_type: fc.constantFrom('bearer', 'Bearer', 'BEARER'),
+      expires_in: fc.oneof(fc.integer({ min: 1, max: 100_000 }), fc.integer({ min: 1, max: 99_999 }).map(String)),
+      refresh_token: fc.option(fc.constant(REFRESH), { nil: undefined }), scope: fc.option(fc.constantFrom('profile', ' profile  postal_code '), { nil: undefined }),
+    });
+    // Mostly the edges the contract names (a byte over the size cap, an array scope, exponent notation, …).
+    const edges = fc.constantFrom(null, ['profile'], '1e3', '', ' ', 'Atza| x', `Atza|${'a'.repeat(2043)}`, `Atza|${'a'.repeat(2044)}`, 'mac', '12345678901', 0, 1.5);
+    const anything = fc.oneof({ arbitrary: edges, weight: 4 }, fc.string({ maxLength: 10 }), fc.string({ unit: 'binary', maxLength: 4 }), fc.integer({ min: -2, max: 5 }), fc.double());
+    /** A valid body with one field replaced by anything (sometimes still valid). */
+    const oneChanged = fc.tuple(validBody, fc.constantFrom('access_token', 'token_type', 'expires_in', 'refresh_token', 'scope'), anything)
+      .map(([body, field, value]) => ({ ...body, [field]: value }));
+    fc.assert(fc.property(fc.oneof(validBody, oneChanged, oneChanged, fc.jsonValue()), (value) => {
+      const body = JSON.parse(JSON.stringify(value)) as unknown;
+      let verdict: unknown;
       try {
-        verdict = parseTokenResponse(body, 0).expiresIn > 0 ? 'a token set with a positive expiry' : 'a token set without expiry';
+        verdict = { ...parseTokenResponse(body, 1_000) };
       } catch (err) {
-        verdict = err instanceof LoginWithAmazonError && err.code === 'LWA_BAD_RESPONSE' ? 'LWA_BAD_RESPONSE' : `another error: ${String(err)}`;
+        verdict = err instanceof LoginWithAmazonError && err.code === 'LWA_BAD_RESPONSE' && err.endpoint === 'token' ? 'LWA_BAD_RESPONSE' : `another error: ${String(err)}`;
       }
-      expect(['a token set with a positive expiry', 'LWA_BAD_RESPONSE']).toContain(verdict);
-    }), { numRuns: 300 });
+      const expected = tokenSetOf(body, 1_000);
+      expect(verdict).toStrictEqual(expected);
+      seen[expected === 'LWA_BAD_RESPONSE' ? 'LWA_BAD_RESPONSE' : 'set'] += 1;
+    }), { numRuns: 1000 });
+    // Both verdicts are reached: a parser that accepts everything, or refuses everything, fails above.
+    expect(Math.min(...Object.values(seen))).toBeGreaterThanOrEqual(30);
   });
 });
 

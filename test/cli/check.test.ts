@@ -51,10 +51,22 @@ describe('check', () => {
     expectNoToken(run, token);
   });
 
-  test('reads the token from stdin with -', async () => {
+  test('reads the token from stdin with -: no warning, the URL it asks on stderr', async () => {
     const token = amazon.issueToken();
     const run = await cli(['check', '-', ...mine, ...at()], `${token}\n`);
     expect(run.code).toBe(0);
+    expect(run.stderr).toBe(`passport-login-with-amazon: asking ${amazon.endpoints.tokenInfoURL}\n`);
+    expectNoToken(run, token);
+  });
+
+  test('a token in argv works, and stderr warns, in one line, that other local users can read it', async () => {
+    const token = amazon.issueToken();
+    const run = await cli(['check', token, ...mine, ...at()]);
+    expect(run.code).toBe(0);
+    const [warning, asked, rest] = run.stderr.split('\n');
+    expect(warning).toMatch(/^passport-login-with-amazon: warning: a token on the command line can be read by other local users \(ps, \/proc\/<pid>\/cmdline\)/);
+    expect(asked).toBe(`passport-login-with-amazon: asking ${amazon.endpoints.tokenInfoURL}`);
+    expect(rest).toBe('');
     expectNoToken(run, token);
   });
 
@@ -151,7 +163,7 @@ describe('check', () => {
   test('--help prints the usage: exit 0', async () => {
     const run = await cli(['--help']);
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain('passport-login-with-amazon check <token|-> --client-id ID');
+    expect(run.stdout).toContain('passport-login-with-amazon check - --client-id ID');
   });
 
   test('names the region host it asked when it is one of Amazon\'s (in process, Amazon faked with nock)', async () => {

@@ -14,30 +14,41 @@ describe('summary()', () => {
   beforeAll(async () => { amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.mine' }); });
   afterAll(async () => { await amazon.close(); });
 
-  test('is the client id, the four URLs of the fake and the token, in that order', () => {
+  test('is the client id and secret, the four URLs of the fake, the app-codes URL and the token, in that order', () => {
     const s = summary(amazon, 'Atza|t');
     expect(JSON.stringify(s)).toBe(JSON.stringify({
-      clientID: 'amzn1.application-oa2-client.mine',
+      clientID: 'amzn1.application-oa2-client.mine', clientSecret: FAKE_CLIENT_SECRET,
       tokenInfoURL: `${amazon.url}/auth/o2/tokeninfo`, profileURL: `${amazon.url}/user/profile`,
       authorizationURL: `${amazon.url}/ap/oa`, tokenURL: `${amazon.url}/auth/o2/token`,
+      appCodesURL: `${amazon.url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop`,
       token: 'Atza|t',
     }));
   });
 });
 
 /** Starts `runFake` and waits for what it prints; `stop()` sends the signal and waits for it to end. */
-async function start(options: { port?: number; clientID?: string; json: boolean }): Promise<{ io: Captured; stop: (signal?: 'SIGINT' | 'SIGTERM') => Promise<unknown> }> {
+async function start(options: { port?: number; clientID?: string; json: boolean; redirectURIs?: string[] }): Promise<{ io: Captured; stop: (signal?: 'SIGINT' | 'SIGTERM') => Promise<unknown> }> {
   const io = capture();
-  const running = runFake({ port: options.port ?? 0, clientID: options.clientID, json: options.json }, io);
+  const running = runFake({ port: options.port ?? 0, clientID: options.clientID, json: options.json, redirectURIs: options.redirectURIs }, io);
   for (let tries = 0; io.out() === '' && tries < 200; tries += 1) await new Promise((resolve) => setTimeout(resolve, 10));
   return { io, stop: async (signal = 'SIGINT') => { io.signals.emit(signal); return within(running, 5000); } };
 }
 
-const text = (url: string, token: string, clientID = DEMO_CLIENT_ID): string => [
+const REGISTERED = 'http://localhost:3000/auth/amazon/callback http://127.0.0.1:3000/auth/amazon/callback amzn://com.example.shop';
+
+const text = (url: string, token: string, sessionSecret: string, clientID = DEMO_CLIENT_ID, registered = REGISTERED): string => [
   `Fake Login with Amazon on ${url} (Ctrl-C stops it).`,
   '',
-  'Run the README\'s first quick start (server.mjs, an API that takes access tokens) against it:',
+  'Run the README\'s quick starts against it (each in its own terminal, next to its file):',
+  '  the token API (server.mjs; server.ts: npx tsx server.ts):',
   `  LWA_CLIENT_ID=${clientID} LWA_TOKENINFO_URL=${url}/auth/o2/tokeninfo LWA_PROFILE_URL=${url}/user/profile node server.mjs`,
+  '  the website (website.mjs), then open http://localhost:3000/auth/amazon:',
+  `  LWA_CLIENT_ID=${clientID} LWA_CLIENT_SECRET=${FAKE_CLIENT_SECRET} LWA_AUTHORIZATION_URL=${url}/ap/oa LWA_TOKEN_URL=${url}/auth/o2/token `
+    + `LWA_PROFILE_URL=${url}/user/profile SESSION_SECRET=${sessionSecret} node website.mjs`,
+  '  the mobile-app backend (mobile-app.mjs):',
+  `  LWA_CLIENT_ID=${clientID} LWA_CLIENT_SECRET=${FAKE_CLIENT_SECRET} LWA_TOKEN_URL=${url}/auth/o2/token LWA_PROFILE_URL=${url}/user/profile node mobile-app.mjs`,
+  '',
+  `Registered redirect URIs (more with --redirect-uri): ${registered}`,
   '',
   'Or point each strategy at it in your code:',
   `  new LoginWithAmazonStrategy({ clientID: '${clientID}', tokenInfoURL: '${url}/auth/o2/tokeninfo', profileURL: '${url}/user/profile' }, verify);`,
@@ -49,14 +60,16 @@ const text = (url: string, token: string, clientID = DEMO_CLIENT_ID): string => 
   `A valid token (1 hour, client id ${clientID}, user Ada Lovelace):`,
   `  ${token}`,
   '',
-  'Try it:',
+  'Try it on the token API:',
   `  curl -H 'Authorization: Bearer ${token}' http://localhost:3000/api/me`,
+  'Ask whether the strategy accepts it (the token on stdin, not on the command line):',
+  `  echo '${token}' | npx passport-login-with-amazon check - --client-id ${clientID} --tokeninfo-url ${url}/auth/o2/tokeninfo`,
   '',
   'More tokens (kind: valid, expired, revoked, other-audience):',
   `  curl -X POST '${url}/tokens?kind=expired'`,
   '',
-  'An app\'s code and verifier, as the Android/iOS SDK returns them (POST them to your app-code route):',
-  `  curl -X POST '${url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop'`,
+  'Sign in on the mobile-app backend with a fresh app code, as the Android/iOS SDK and the app would:',
+  `  curl -s -X POST '${url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop' | curl -s -H 'content-type: application/json' --data-binary @- http://localhost:3000/auth/amazon/app`,
   '',
 ].join('\n');
 
@@ -66,7 +79,8 @@ describe('runFake()', () => {
     const { io, stop } = await start({ port, json: false });
     const url = `http://127.0.0.1:${port}`;
     const token = /^ {2}(Atza\|\S+)$/m.exec(io.out())?.[1] ?? 'no token printed';
-    expect(io.out()).toBe(text(url, token));
+    const sessionSecret = / SESSION_SECRET=([A-Za-z0-9_-]{43}) node website\.mjs$/m.exec(io.out())?.[1] ?? 'no session secret printed';
+    expect(io.out()).toBe(text(url, token, sessionSecret));
     const info = await fetch(`${url}/auth/o2/tokeninfo`, { headers: { 'x-amz-access-token': token } });
     expect(await info.json()).toMatchObject({ aud: DEMO_CLIENT_ID, exp: 3600 });
     expect(await stop()).toBe('settled');
@@ -76,8 +90,8 @@ describe('runFake()', () => {
     const { io, stop } = await start({ clientID: 'amzn1.application-oa2-client.mine', json: true });
     const token = (JSON.parse(io.out()) as { token: string }).token;
     const url = new URL((JSON.parse(io.out()) as { tokenInfoURL: string }).tokenInfoURL).origin;
-    expect(io.out()).toBe(`{"clientID":"amzn1.application-oa2-client.mine","tokenInfoURL":"${url}/auth/o2/tokeninfo","profileURL":"${url}/user/profile",`
-      + `"authorizationURL":"${url}/ap/oa","tokenURL":"${url}/auth/o2/token","token":"${token}"}\n`);
+    expect(io.out()).toBe(`{"clientID":"amzn1.application-oa2-client.mine","clientSecret":"${FAKE_CLIENT_SECRET}","tokenInfoURL":"${url}/auth/o2/tokeninfo","profileURL":"${url}/user/profile",`
+      + `"authorizationURL":"${url}/ap/oa","tokenURL":"${url}/auth/o2/token","appCodesURL":"${url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop","token":"${token}"}\n`);
     const info = await fetch(`${url}/auth/o2/tokeninfo`, { headers: { 'x-amz-access-token': token } });
     expect(await info.json()).toMatchObject({ aud: 'amzn1.application-oa2-client.mine' });
     expect(await stop()).toBe('settled');

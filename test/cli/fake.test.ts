@@ -43,7 +43,7 @@ afterEach(async () => {
   }
 });
 
-interface Summary { clientID: string; tokenInfoURL: string; profileURL: string; authorizationURL: string; tokenURL: string; token: string }
+interface Summary { clientID: string; clientSecret: string; tokenInfoURL: string; profileURL: string; authorizationURL: string; tokenURL: string; appCodesURL: string; token: string }
 
 async function json(args: string[] = []): Promise<{ started: Started; summary: Summary }> {
   const started = start(['--json', ...args]);
@@ -57,14 +57,15 @@ const tokeninfo = async (summary: Summary, token: string): Promise<{ status: num
 };
 
 describe('fake', () => {
-  test('--json prints one object: the client id, the four URLs and a token tokeninfo approves for it', async () => {
+  test('--json prints one object: the client id and secret, the four URLs, the app-codes URL and a token tokeninfo approves for it', async () => {
     const { summary } = await json();
-    expect(Object.keys(summary).sort()).toEqual(['authorizationURL', 'clientID', 'profileURL', 'token', 'tokenInfoURL', 'tokenURL']);
+    expect(Object.keys(summary).sort()).toEqual(['appCodesURL', 'authorizationURL', 'clientID', 'clientSecret', 'profileURL', 'token', 'tokenInfoURL', 'tokenURL']);
+    expect(summary.clientSecret).toBe('fake-client-secret-0123456789abcdef0123456789abcdef');
     expect(summary.clientID).toBe('amzn1.application-oa2-client.demo');
     const base = new URL(summary.tokenInfoURL).origin;
     expect(summary).toMatchObject({
       tokenInfoURL: `${base}/auth/o2/tokeninfo`, profileURL: `${base}/user/profile`,
-      authorizationURL: `${base}/ap/oa`, tokenURL: `${base}/auth/o2/token`,
+      authorizationURL: `${base}/ap/oa`, tokenURL: `${base}/auth/o2/token`, appCodesURL: `${base}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop`,
     });
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const info = await tokeninfo(summary, summary.token);
@@ -88,18 +89,24 @@ describe('fake', () => {
     expect(summary.tokenInfoURL).toBe(`http://127.0.0.1:${port}/auth/o2/tokeninfo`);
   });
 
-  test('without --json it prints the options of each strategy, the Quick start line, a token and a curl line', async () => {
+  test('without --json it prints a command line per quick start, the options of each strategy, a token and curl lines', async () => {
     const started = start([]);
-    const [, url = ''] = await waitFor(started, /curl -X POST '(http:\/\/127\.0\.0\.1:\d+)\/tokens\?kind=expired'/);
+    const [, url = ''] = await waitFor(started, /curl -s -X POST '(http:\/\/127\.0\.0\.1:\d+)\/app-codes.*\n/);
     const text = started.output();
+    const secret = 'fake-client-secret-0123456789abcdef0123456789abcdef';
     expect(text).toContain(`Fake Login with Amazon on ${url} (Ctrl-C stops it).`);
-    expect(text).toContain(`LWA_CLIENT_ID=amzn1.application-oa2-client.demo LWA_TOKENINFO_URL=${url}/auth/o2/tokeninfo LWA_PROFILE_URL=${url}/user/profile node server.mjs`);
+    expect(text).toContain(`\n  LWA_CLIENT_ID=amzn1.application-oa2-client.demo LWA_TOKENINFO_URL=${url}/auth/o2/tokeninfo LWA_PROFILE_URL=${url}/user/profile node server.mjs\n`);
+    expect(text).toMatch(new RegExp(`\\n  LWA_CLIENT_ID=amzn1\\.application-oa2-client\\.demo LWA_CLIENT_SECRET=${secret} LWA_AUTHORIZATION_URL=${url}/ap/oa `
+      + `LWA_TOKEN_URL=${url}/auth/o2/token LWA_PROFILE_URL=${url}/user/profile SESSION_SECRET=[A-Za-z0-9_-]{43} node website\\.mjs\\n`));
+    expect(text).toContain(`\n  LWA_CLIENT_ID=amzn1.application-oa2-client.demo LWA_CLIENT_SECRET=${secret} LWA_TOKEN_URL=${url}/auth/o2/token LWA_PROFILE_URL=${url}/user/profile node mobile-app.mjs\n`);
+    expect(text).toContain(`\n  echo 'Atza|`);
+    expect(text).toContain(`' | npx passport-login-with-amazon check - --client-id amzn1.application-oa2-client.demo --tokeninfo-url ${url}/auth/o2/tokeninfo\n`);
+    expect(text).toContain(`curl -s -X POST '${url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop' | curl -s -H 'content-type: application/json' --data-binary @- http://localhost:3000/auth/amazon/app\n`);
     expect(text).toContain(`new LoginWithAmazonStrategy({ clientID: 'amzn1.application-oa2-client.demo', tokenInfoURL: '${url}/auth/o2/tokeninfo', profileURL: '${url}/user/profile' }, verify);`);
     expect(text).toContain(`new LoginWithAmazonOAuth2Strategy({ clientID: 'amzn1.application-oa2-client.demo', clientSecret: '`);
     expect(text).toContain(`authorizationURL: '${url}/ap/oa', tokenURL: '${url}/auth/o2/token'`);
     expect(text).toContain(`new LoginWithAmazonCodeExchangeStrategy({ clientID: 'amzn1.application-oa2-client.demo', clientSecret: '`);
     expect(text).toContain(`redirectURIs: ['amzn://com.example.shop'], tokenURL: '${url}/auth/o2/token', profileURL: '${url}/user/profile' }, verify);`);
-    expect(text).toContain(`curl -X POST '${url}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop'`);
     const [, token = ''] = /\n {2}(Atza\|\S+)\n/.exec(text) ?? [];
     expect(text).toContain(`curl -H 'Authorization: Bearer ${token}' http://localhost:3000/api/me`);
     const res = await fetch(`${url}/auth/o2/tokeninfo`, { headers: { 'x-amz-access-token': token } });
@@ -123,16 +130,17 @@ describe('fake', () => {
     expect(info.body.aud).toBe(aud);
   });
 
-  test('POST /app-codes answers an app\'s code and verifier that the token endpoint exchanges (as the SDK and the app-code strategy would)', async () => {
+  test('POST appCodesURL answers { code, code_verifier, redirect_uri }, which the token endpoint exchanges (as the SDK and the app-code strategy would)', async () => {
     const { summary } = await json();
     const base = new URL(summary.tokenInfoURL).origin;
-    const res = await fetch(`${base}/app-codes?redirect_uri=${encodeURIComponent('amzn://com.example.shop')}`, { method: 'POST' });
+    const res = await fetch(summary.appCodesURL, { method: 'POST' });
     expect(res.status).toBe(200);
-    const app = (await res.json()) as { code: string; verifier: string; clientID: string; redirectURI: string };
-    expect(app).toMatchObject({ clientID: summary.clientID, redirectURI: 'amzn://com.example.shop' });
+    const app = (await res.json()) as { code: string; code_verifier: string; redirect_uri: string };
+    expect(Object.keys(app)).toEqual(['code', 'code_verifier', 'redirect_uri']);
+    expect(app.redirect_uri).toBe('amzn://com.example.shop');
     const exchange = await fetch(summary.tokenURL, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: app.code, code_verifier: app.verifier, redirect_uri: app.redirectURI, client_id: summary.clientID }),
+      body: new URLSearchParams({ grant_type: 'authorization_code', ...app, client_id: summary.clientID }),
     });
     expect(exchange.status).toBe(200);
     expect(((await exchange.json()) as { access_token: string }).access_token).toMatch(/^Atza\|/);

@@ -6,12 +6,12 @@ import { Readable } from 'node:stream';
 import { createServer } from 'node:net';
 import { afterEach, describe, expect, jest, test } from '@jest/globals';
 import { main } from '../../lib/cli/main.js';
-import { createFakeAmazon } from '../../lib/testing/index.js';
+import { createFakeAmazon, FAKE_CLIENT_SECRET } from '../../lib/testing/index.js';
 import { capture, freePort, within } from './io.js';
 
 afterEach(() => { jest.restoreAllMocks(); });
 
-interface Summary { clientID: string; tokenInfoURL: string; profileURL: string; authorizationURL: string; tokenURL: string; token: string }
+interface Summary { clientID: string; clientSecret: string; tokenInfoURL: string; profileURL: string; authorizationURL: string; tokenURL: string; appCodesURL: string; token: string }
 
 /** Runs `fake` until its first output, then sends it `signal`; the exit code, stdout and stderr. */
 async function fake(args: string[], signal: 'SIGINT' | 'SIGTERM' = 'SIGINT'): Promise<{ code: number | 'pending'; out: string; err: string }> {
@@ -22,8 +22,9 @@ async function fake(args: string[], signal: 'SIGINT' | 'SIGTERM' = 'SIGINT'): Pr
 }
 
 const summaryOf = (out: string): Summary => JSON.parse(out) as Summary;
-const URLS = (base: string): Omit<Summary, 'clientID' | 'token'> => ({
+const URLS = (base: string): Omit<Summary, 'clientID' | 'clientSecret' | 'token'> => ({
   tokenInfoURL: `${base}/auth/o2/tokeninfo`, profileURL: `${base}/user/profile`, authorizationURL: `${base}/ap/oa`, tokenURL: `${base}/auth/o2/token`,
+  appCodesURL: `${base}/app-codes?redirect_uri=amzn%3A%2F%2Fcom.example.shop`,
 });
 
 describe('fake', () => {
@@ -34,7 +35,7 @@ describe('fake', () => {
     const summary = summaryOf(out);
     const base = new URL(summary.tokenInfoURL).origin;
     expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(summary).toEqual({ clientID: 'amzn1.application-oa2-client.demo', ...URLS(base), token: expect.stringMatching(/^Atza\|/) });
+    expect(summary).toEqual({ clientID: 'amzn1.application-oa2-client.demo', clientSecret: FAKE_CLIENT_SECRET, ...URLS(base), token: expect.stringMatching(/^Atza\|/) });
     await expect(fetch(summary.tokenInfoURL)).rejects.toThrow('fetch failed');
   });
 
@@ -57,28 +58,35 @@ describe('fake', () => {
     expect(out).toMatch(/^Fake Login with Amazon on http:\/\/127\.0\.0\.1:\d+ \(Ctrl-C stops it\)\.\n\n/);
   });
 
-  const usage = (message: string): RegExp => new RegExp(`^passport-login-with-amazon: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\nUsage:\\n[^]*The token is never printed\\.\\n$`);
+  const usage = (message: string): RegExp => new RegExp(`^passport-login-with-amazon: ${message.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n\\nUsage:\\n[^]*--json prints one JSON object instead\\.\\n$`);
   test.each([
     ['--port=-1', '--port must be a port number (0 to 65535)'],
     ['--port=65536', '--port must be a port number (0 to 65535)'],
     ['--port=1.5', '--port must be a port number (0 to 65535)'],
     ['--port=abc', '--port must be a port number (0 to 65535)'],
     ['--port=-0.5', '--port must be a port number (0 to 65535)'],
-    ['extra', 'Unexpected argument \'extra\'. This command does not take positional arguments'],
-    ['--json=yes', 'Option \'--json\' does not take an argument'],
-    ['--region=EU', 'Unknown option \'--region\''],
+    ['--port=', '--port must be a port number (0 to 65535)'],
+    ['extra', 'fake takes no arguments, only options (--port, --client-id, --redirect-uri, --json)'],
+    ['--json=yes', 'fake: --json takes no value'],
+    ['--region=EU', 'fake: unknown option --region (fake takes --port, --client-id, --redirect-uri, --json)'],
+    ['--jsno', 'fake: unknown option --jsno (did you mean --json?)'],
+    ['--redirect-url=http://localhost:3001/cb', 'fake: unknown option --redirect-url (did you mean --redirect-uri?)'],
+    ['--redirect-uri=/auth/amazon/callback', '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)'],
+    ['--redirect-uri=http://localhost:3001/cb#x', '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)'],
+    ['--redirect-uri=http://u:p@localhost:3001/cb', '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)'],
+    ['--redirect-uri=http://localhost:3001/c\tb', '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)'],
   ])('%s is a usage error: exit 2, nothing served, nothing on stdout', async (arg, message) => {
     const { code, out, err } = await fake([arg]);
     expect({ code, out }).toEqual({ code: 2, out: '' });
     expect(err).toMatch(usage(message));
   });
 
-  test('--port -1 is parseArgs\' usage error (an option value may not start with a dash)', async () => {
-    const { code, err } = await fake(['--port', '-1']);
-    expect(code).toBe(2);
-    expect(err).toMatch(usage('Option \'--port\' argument is ambiguous.\nDid you forget to specify the option argument for \'--port\'?\n'
-      + 'To specify an option argument starting with a dash use \'--port=-XYZ\'.'));
-  });
+  test.each([[['--port', '-1'], '--port must be a port number (0 to 65535)'], [['--port'], 'fake: --port needs a value'], [['--port', '--json'], 'fake: --port needs a value']])(
+    '%j is a usage error in the command line\'s words, not parseArgs\'', async (args, message) => {
+      const { code, err } = await fake(args);
+      expect(code).toBe(2);
+      expect(err).toMatch(usage(message));
+    });
 
   test('a port in use is an error but not a usage error: exit 2, the message alone', async () => {
     const taken = createServer();
@@ -96,7 +104,7 @@ describe('main without io uses the process', () => {
   test('help goes to process.stdout', async () => {
     const write = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
     expect(await main(['help'])).toBe(0);
-    expect(write.mock.calls.map(([text]) => String(text))).toEqual([expect.stringMatching(/^Usage:\n[^]*The token is never printed\.\n$/)]);
+    expect(write.mock.calls.map(([text]) => String(text))).toEqual([expect.stringMatching(/^Usage:\n[^]*--json prints one JSON object instead\.\n$/)]);
   });
 
   test('a usage error goes to process.stderr', async () => {

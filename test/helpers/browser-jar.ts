@@ -18,14 +18,17 @@ export class CookieBrowser {
     this.origin = new URL(appURL).origin;
   }
 
-  /** One request; the app's `Set-Cookie`s land in the jar. */
-  async request(url: string): Promise<Response> {
+  /** The `Cookie` header the jar sends to the app ('' when empty). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
+  }
+
+  /** One request (`GET` unless `method` says otherwise); the app's `Set-Cookie`s land in the jar. */
+  async request(url: string, method = 'GET'): Promise<Response> {
     const target = new URL(url);
     const headers: Record<string, string> = {};
-    if (target.origin === this.origin && this.cookies.size > 0) {
-      headers.cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
-    }
-    const res = await fetch(target, { redirect: 'manual', headers });
+    if (target.origin === this.origin && this.cookies.size > 0) headers.cookie = this.cookieHeader();
+    const res = await fetch(target, { redirect: 'manual', headers, method });
     if (target.origin === this.origin) {
       for (const line of res.headers.getSetCookie()) {
         const [pair = ''] = line.split(';');
@@ -41,13 +44,14 @@ export class CookieBrowser {
 
   /**
    * Follows redirects from `url` (at most `max` hops) until an answer that is not a redirect, or
-   * until `stopAt` matches a redirect's target (then that target is not requested).
+   * until `stopAt` matches a redirect's target (then that target is not requested). `method` is the
+   * first request's (a form's POST); the redirects are followed with GET.
    */
-  async follow(url: string, options: { max?: number; stopAt?: (location: string) => boolean } = {}): Promise<{ res: Response; hops: Hop[]; stoppedAt?: string }> {
+  async follow(url: string, options: { max?: number; stopAt?: (location: string) => boolean; method?: string } = {}): Promise<{ res: Response; hops: Hop[]; stoppedAt?: string }> {
     const hops: Hop[] = [];
     let current = url;
     for (let i = 0; i < (options.max ?? 10); i += 1) {
-      const res = await this.request(current);
+      const res = await this.request(current, i === 0 ? options.method : undefined);
       const location = res.headers.get('location');
       hops.push({ url: current, status: res.status, location });
       if (res.status < 300 || res.status >= 400 || location === null) return { res, hops };

@@ -48,12 +48,13 @@ describe('POST /tokens', () => {
     expect(await res.json()).toMatchObject({ error: 'invalid_request' });
   });
 
-  test('POST /app-codes answers a code and verifier the token endpoint exchanges', async () => {
+  test('POST /app-codes answers { code, code_verifier, redirect_uri } (the app-code route\'s field names), which the token endpoint exchanges', async () => {
     const app = (await (await post(amazon, `${APP_CODE_ROUTE}?redirect_uri=${encodeURIComponent('amzn://com.example.shop')}`)).json()) as Record<string, string>;
-    expect(app).toMatchObject({ clientID: amazon.clientID, redirectURI: 'amzn://com.example.shop' });
+    expect(Object.keys(app)).toEqual(['code', 'code_verifier', 'redirect_uri']);
+    expect(app).toEqual({ code: expect.stringMatching(/^AN/), code_verifier: expect.stringMatching(/^[A-Za-z0-9_-]{43,128}$/), redirect_uri: 'amzn://com.example.shop' });
     const res = await fetch(amazon.codeGrant.tokenURL, {
       method: 'POST',
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: app.code ?? '', code_verifier: app.verifier ?? '', redirect_uri: 'amzn://com.example.shop', client_id: amazon.clientID }),
+      body: new URLSearchParams({ grant_type: 'authorization_code', ...app, client_id: amazon.clientID }),
     });
     expect(res.status).toBe(200);
   });

@@ -2,10 +2,11 @@
  * Sealer.open() on its own: every refusal has its reason (the `entry-refused` event operators see),
  * and every bound it checks is tested on both sides.
  */
+import { createHmac, hkdfSync } from 'node:crypto';
 import { afterEach, beforeAll, beforeEach, describe, expect, jest, test } from '@jest/globals';
 import { toProfile } from '../../lib/amazon/profile.js';
 import type { Validation } from '../../lib/amazon/validation.js';
-import { ENTRY_VERSION, MAX_CLOCK_SKEW_MS, Sealer, type EntryKey, type StoreBinding } from '../../lib/token/store-seal.js';
+import { ENTRY_VERSION, MAC_KEY_LABEL, MAX_CLOCK_SKEW_MS, Sealer, STORE_KEY_LABEL, type EntryKey, type StoreBinding } from '../../lib/token/store-seal.js';
 
 const NOW = 1_800_000_000_000;
 const TTL = 60_000;
@@ -18,14 +19,24 @@ function approval({ askedAt = NOW, exp = 3600, profileUser = USER }: { askedAt?:
   return { tokenInfo: { iss: 'https://www.amazon.com', user_id: USER, aud: 'client-a', exp }, profile: toProfile(raw, JSON.parse(raw) as unknown), askedAt };
 }
 
-const sealer = (binding: StoreBinding = BINDING): Sealer => new Sealer(['seal-test-secret-0123456789abcdef'], 'p:', binding, TTL);
+const SECRET = 'seal-test-secret-0123456789abcdef';
+const PREFIX = 'p:';
+const sealer = (binding: StoreBinding = BINDING): Sealer => new Sealer([SECRET], PREFIX, binding, TTL);
 const keyOf = (s: Sealer): EntryKey => s.keys(TOKEN)[0] as EntryKey;
-/** An entry with a valid MAC over `data`, whatever `data` says (what only the secret's holder can write). */
-function signed(s: Sealer, data: string): { v: number; data: string; mac: string } {
-  const key = keyOf(s);
-  const mac = (s as unknown as { mac(macKey: Buffer, key: string, data: string): Buffer }).mac(key.macKey, key.key, data);
-  return { v: ENTRY_VERSION, data, mac: mac.toString('base64url') };
+
+/**
+ * The store key and the value MAC computed here from their documented inputs (docs/caching.md,
+ * SECURITY.md), not by the sealer: two HKDF-SHA256 keys of the secret under their labels, the key
+ * `prefix + HMAC(storeKey, token)`, the MAC `HMAC(macKey, key \n audience-and-endpoints \n data)`.
+ */
+const hkdf = (label: string): Buffer => Buffer.from(hkdfSync('sha256', SECRET, '', label, 32));
+const storeKeyOf = (token: string): string => PREFIX + createHmac('sha256', hkdf(STORE_KEY_LABEL)).update(token).digest('base64url');
+function macOf(data: string, binding: StoreBinding = BINDING): string {
+  const context = JSON.stringify([[...binding.clientIDs].sort(), [...binding.appIDs].sort(), binding.tokenInfoURL, binding.profileURL]);
+  return createHmac('sha256', hkdf(MAC_KEY_LABEL)).update(`${storeKeyOf(TOKEN)}\n${context}\n${data}`).digest('base64url');
 }
+/** An entry with a valid MAC over `data`, whatever `data` says (what only the secret's holder can write). */
+const signed = (data: string): { v: number; data: string; mac: string } => ({ v: ENTRY_VERSION, data, mac: macOf(data) });
 const open = (value: unknown, s = sealer()): ReturnType<Sealer['open']> => s.open(value, keyOf(s));
 
 beforeEach(() => { jest.spyOn(Date, 'now').mockReturnValue(NOW); });
@@ -57,8 +68,8 @@ describe('shape: what is not an entry of this version', () => {
   });
 
   test('signed data that is not JSON, or whose tokeninfo is not one', () => {
-    expect(open(signed(s, '{not json'), s)).toBe('shape');
-    expect(open(signed(s, JSON.stringify({ tokenInfo: { user_id: USER }, profile: '{}', askedAt: NOW })), s)).toBe('shape');
+    expect(open(signed('{not json'), s)).toBe('shape');
+    expect(open(signed(JSON.stringify({ tokenInfo: { user_id: USER }, profile: '{}', askedAt: NOW })), s)).toBe('shape');
   });
 
   test('signed data whose profile names another user', () => {
@@ -81,6 +92,16 @@ describe('shape: what is not an entry of this version', () => {
   });
 });
 
+test('the store key and the MAC are the documented HMACs: the token under the store key, the key, audience, endpoints and data under the MAC key', () => {
+  const binding: StoreBinding = { clientIDs: ['client-b', 'client-a'], appIDs: ['app-2', 'app-1'], tokenInfoURL: 'https://t.example/ti', profileURL: 'https://t.example/p' };
+  const s = sealer(binding);
+  expect(keyOf(s).key).toBe(storeKeyOf(TOKEN));
+  const entry = s.seal(keyOf(s), approval());
+  expect(entry).toEqual({ v: ENTRY_VERSION, data: entry.data, mac: macOf(entry.data, binding) });
+  // Whatever the order the ids come in: the MAC covers them sorted.
+  expect(sealer({ ...binding, clientIDs: ['client-a', 'client-b'], appIDs: ['app-1', 'app-2'] }).seal(keyOf(s), approval()).mac).toBe(entry.mac);
+});
+
 test('mac: a changed byte of the data or of the MAC', () => {
   const s = sealer();
   const good = s.seal(keyOf(s), approval());
@@ -100,7 +121,7 @@ describe('age: every bound on both sides', () => {
   const at = (askedAt: number, exp = 3600): ReturnType<Sealer['open']> => open(s.seal(keyOf(s), approval({ askedAt, exp })), s);
 
   test('an askedAt that is not a number', () => {
-    expect(open(signed(s, JSON.stringify({ tokenInfo: approval().tokenInfo, profile: approval().profile._raw, askedAt: String(NOW) })), s)).toBe('age');
+    expect(open(signed(JSON.stringify({ tokenInfo: approval().tokenInfo, profile: approval().profile._raw, askedAt: String(NOW) })), s)).toBe('age');
   });
 
   test(`askedAt in the future: up to ${String(MAX_CLOCK_SKEW_MS)} ms is another host's clock, a millisecond more is refused`, () => {
