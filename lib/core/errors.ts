@@ -15,6 +15,9 @@ export type Endpoint = 'tokeninfo' | 'profile' | 'token';
  * authorization page redirected back with an `error` other than `access_denied`), `LWA_CLIENT_AUTH`
  * (the token endpoint refused our `clientID`/`clientSecret`) and `LWA_INVALID_GRANT` (a code or
  * refresh token Amazon no longer accepts).
+ *
+ * Every strategy adds `LWA_OVERLOADED` (503, with `retryAfter`): `maxWaitingForAmazon` requests
+ * already wait for Amazon, and this one was refused at once, without a call.
  */
 export type LoginWithAmazonErrorCode =
   | 'LWA_TIMEOUT'
@@ -27,7 +30,8 @@ export type LoginWithAmazonErrorCode =
   | 'LWA_INSUFFICIENT_SCOPE'
   | 'LWA_AUTHORIZATION_ERROR'
   | 'LWA_CLIENT_AUTH'
-  | 'LWA_INVALID_GRANT';
+  | 'LWA_INVALID_GRANT'
+  | 'LWA_OVERLOADED';
 
 /** Codes that mean "the client's token is not acceptable" rather than "Amazon failed". */
 const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
@@ -45,6 +49,7 @@ const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
  */
 function errorStatus(code: LoginWithAmazonErrorCode, upstreamError: string | undefined): number {
   if (code === 'LWA_TIMEOUT') return 504;
+  if (code === 'LWA_OVERLOADED') return 503;
   if (code === 'LWA_CLIENT_AUTH') return 500;
   if (code !== 'LWA_AUTHORIZATION_ERROR') return 502;
   if (upstreamError === 'temporarily_unavailable') return 503;
@@ -63,6 +68,8 @@ export interface LoginWithAmazonErrorDetails {
   upstreamError?: string;
   /** A sanitized copy of the underlying error (name, code and a message without URLs). */
   cause?: Error;
+  /** Seconds after which a refused request (`LWA_OVERLOADED`) may be tried again. */
+  retryAfter?: number;
 }
 
 /**
@@ -81,6 +88,13 @@ export class LoginWithAmazonError extends Error {
   readonly upstreamStatus?: number;
   readonly requestId?: string;
   readonly upstreamError?: string;
+  /** `LWA_OVERLOADED` only: seconds after which to try again (the `Retry-After` the strategy sets). */
+  readonly retryAfter?: number;
+  /**
+   * `LWA_OVERLOADED` only: `{ 'retry-after': '<seconds>' }`, which the default error handlers of
+   * Express, Koa and Fastify copy to the response.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 
   constructor(code: LoginWithAmazonErrorCode, message: string, details: LoginWithAmazonErrorDetails = {}) {
     super(message, details.cause ? { cause: details.cause } : undefined);
@@ -91,6 +105,10 @@ export class LoginWithAmazonError extends Error {
     if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;
     if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.upstreamError !== undefined) this.upstreamError = details.upstreamError;
+    if (details.retryAfter !== undefined) {
+      this.retryAfter = details.retryAfter;
+      this.headers = Object.freeze({ 'retry-after': String(details.retryAfter) });
+    }
   }
 
   // Stryker restore ConditionalExpression
@@ -114,6 +132,7 @@ export class LoginWithAmazonError extends Error {
       upstreamStatus: this.upstreamStatus,
       upstreamError: this.upstreamError,
       requestId: this.requestId,
+      retryAfter: this.retryAfter,
       cause: cause ? { name: cause.name, code: cause.code } : undefined,
     };
   }

@@ -5,6 +5,7 @@ import { CachingValidator } from './cache.js';
 import { challenge } from '../core/challenge.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
+import { Admission } from '../passport/admission.js';
 import { checkToken, extractToken, type ExtractProblem, type RequestLike } from './extract-token.js';
 import {
   resolveOptions,
@@ -52,6 +53,8 @@ export class LoginWithAmazonStrategy extends Strategy {
   protected readonly config: ResolvedOptions;
   protected readonly validator: TokenValidator;
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
+  /** Requests waiting for Amazon (`maxWaitingForAmazon`), and their deadline. */
+  protected readonly admission: Admission;
 
   constructor(options: LoginWithAmazonStrategyOptions, verify: VerifyFunction);
   constructor(options: LoginWithAmazonStrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
@@ -68,6 +71,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     const client = new AmazonClient(this.config);
     const { cache } = this.config;
     this.validator = cache ? new CachingValidator(client, cache, this.config) : client;
+    this.admission = new Admission({ ...this.config, ...(cache && cache.store ? { storeTimeout: cache.storeTimeout } : {}) });
   }
 
   /**
@@ -129,7 +133,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     // Stryker disable next-line StringLiteral: equivalent; with a cache, validate() always overwrites it ('miss', 'coalesced', 'store' or 'hit').
     if (note) note.cache = hit ? 'hit' : this.config.cache ? 'miss' : 'off'; // the cache refines 'miss'
     if (hit) return this.runVerify(req, token, refreshToken, hit, settle);
-    this.validator.validate(token, note).then(
+    this.admission.run(req, () => this.validator.validate(token, note)).then(
       (validation) => { this.runVerify(req, token, refreshToken, validation, settle); },
       (err: unknown) => { settle(this.rejection(err)); },
     );
