@@ -28,7 +28,7 @@ const toUser: VerifyFunction = (_a, _r, profile, done) => { done(null, { id: pro
 /** An http.Agent whose queue never moves: every request it is handed waits for a socket forever. */
 class StuckAgent extends http.Agent {
   readonly queued: http.ClientRequest[] = [];
-  override addRequest(req: http.ClientRequest): void {
+  addRequest(req: http.ClientRequest): void {
     this.queued.push(req);
   }
 }
