@@ -7,10 +7,11 @@
  */
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { pathToFileURL } from 'node:url';
 import express, { type RequestHandler } from 'express';
 import { Passport } from 'passport';
 
-const LIB = process.env.FLOOD_LIB ?? new URL('../lib/', import.meta.url).href;
+const LIB = process.env.FLOOD_LIB === undefined ? new URL('../lib/', import.meta.url).href : pathToFileURL(process.env.FLOOD_LIB).href;
 const KIND = process.env.FLOOD_KIND ?? 'token';
 const UPSTREAM = process.env.FLOOD_UPSTREAM ?? 'http://127.0.0.1:9';
 const TIMEOUT = Number(process.env.FLOOD_TIMEOUT ?? 3000);
@@ -33,7 +34,9 @@ passport.use(strategy);
 const app = express();
 // The longest time from the request's arrival in Express to its answer (what the library can bound).
 let longestInApp = 0;
+let arrivedCount = 0;
 app.use((_req, res, next) => {
+  arrivedCount += 1;
   const arrived = performance.now();
   res.on('finish', () => { longestInApp = Math.max(longestInApp, performance.now() - arrived); });
   next();
@@ -61,7 +64,7 @@ const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().
 process.on('message', (message: string) => {
   void (async () => {
     if (message === 'heap') {
-      process.send?.({ heap: await settle(), idle, peak, longestInApp, waiting: (strategy as unknown as { admission?: { size: number } }).admission?.size });
+      process.send?.({ heap: await settle(), idle, peak, longestInApp, arrived: arrivedCount, waiting: (strategy as unknown as { admission?: { size: number } }).admission?.size });
     } else if (message === 'stop') {
       clearInterval(sampler);
       server.closeAllConnections();

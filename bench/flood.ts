@@ -40,7 +40,8 @@ const child = fork(new URL('flood-app.ts', import.meta.url), [], {
   // NODE_ENV=test: Express's default error handler answers without printing each error's stack.
   env: { ...process.env, NODE_ENV: 'test', FLOOD_UPSTREAM: upstream, FLOOD_TIMEOUT: String(TIMEOUT) },
 });
-type Heap = { heap: number; idle: number; peak: number; longestInApp: number; waiting?: number };
+child.on('exit', (code) => { if (code !== 0) { console.error(`flood: the app exited (${String(code)})`); process.exit(3); } });
+type Heap = { heap: number; idle: number; peak: number; longestInApp: number; arrived: number; waiting?: number };
 const nextMessage = <T>(): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
 const { port } = await nextMessage<{ port: number }>();
 const askHeap = (): Promise<Heap> => { const reply = nextMessage<Heap>(); child.send('heap'); return reply; };
@@ -81,11 +82,15 @@ function send(): Promise<void> {
 const started = performance.now();
 if (PER_REQUEST > 0) {
   for (let i = 0; i < PER_REQUEST; i += 1) void send();
-  // Every request waits once the upstream sockets are all open and nothing has answered for 2 s.
-  while (upstreamConnections < 50 || performance.now() - started < 3000) await new Promise((resolve) => setTimeout(resolve, 100));
+  // Every request waits once all have arrived in the app, the upstream sockets are open, and 2 s more have passed.
+  let heap = await askHeap();
+  while (heap.arrived < PER_REQUEST || upstreamConnections < 50) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    heap = await askHeap();
+  }
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const heap = await askHeap();
-  const result = { kind: KIND, waiting: PER_REQUEST, answeredMeanwhile: answered, heapAfterGcMB: (heap.heap - heap.idle) / MB, perRequestKB: (heap.heap - heap.idle) / PER_REQUEST / 1024, admissionSize: heap.waiting };
+  heap = await askHeap();
+  const result = { kind: KIND, waiting: PER_REQUEST, answeredMeanwhile: answered, heapAfterGcMB: (heap.heap - heap.idle) / MB, perRequestKB: (heap.heap - heap.idle) / PER_REQUEST / 1024, arrived: heap.arrived, admissionSize: heap.waiting };
   console.log(JSON.stringify(result));
 } else {
   await Promise.all(Array.from({ length: N }, send));
