@@ -21,22 +21,24 @@ function nodeWriter(res: unknown, mode: 'append' | 'set'): HeaderWriter | undefi
   const getHeader = prop(res, 'getHeader');
   const setHeader = prop(res, 'setHeader');
   if (!isFunction(getHeader) || !isFunction(setHeader)) return undefined;
-  if (mode === 'set') return (name, value) => { setHeader.call(res, name, value); };
+  if (mode === 'set') return (name, value) => { setHeader.call(res, name.toLowerCase(), value); };
   return (name, value) => {
-    const prior = getHeader.call(res, name);
+    const key = name.toLowerCase();
+    const prior = getHeader.call(res, key);
     const lines = Array.isArray(prior) ? prior.map(String) : typeof prior === 'string' ? [prior] : [];
-    setHeader.call(res, name, [...lines, value]);
+    setHeader.call(res, key, [...lines, value]);
   };
 }
 
 /**
  * How to write a header of this request's response, or `undefined` when nothing leads to one.
- * `append` adds a line (`Set-Cookie`); `set` replaces the header (`Retry-After`).
+ * `append` adds a line (`Set-Cookie`); `set` replaces the header (`Retry-After`). Fastify's reply
+ * and a plain response get the name in lower case; Express and Koa as given.
  */
 export function headerWriterOf(req: unknown, mode: 'append' | 'set'): HeaderWriter | undefined {
   const reply = prop(req, REPLY); // Fastify, through fastifyReplyHook: header() appends Set-Cookie, replaces others
   const header = prop(reply, 'header');
-  if (isFunction(header)) return (name, value) => { header.call(reply, name, value); };
+  if (isFunction(header)) return (name, value) => { header.call(reply, name.toLowerCase(), value); };
   const ctx = prop(req, 'ctx'); // koa-passport's request mock
   const ctxWrite = prop(ctx, mode);
   if (isFunction(ctxWrite)) return (name, value) => { ctxWrite.call(ctx, name, value); };
