@@ -19,7 +19,7 @@ const RETRIES = Number(process.env.FLOOD_RETRIES ?? 0);
 const MAX_WAITING = process.env.FLOOD_MAX_WAITING === undefined ? {} : { maxWaitingForAmazon: Number(process.env.FLOOD_MAX_WAITING) };
 const gc = (globalThis as { gc?: () => void }).gc ?? ((): void => { throw new Error('run with --expose-gc'); });
 
-// eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- the library of either commit, loaded at run time
+// The library of either commit, loaded at run time.
 const lib = (await import(new URL('index.ts', LIB).href)) as typeof import('../lib/index.js');
 const verify = (_a: string, _r: string | undefined, profile: { id: string }, done: (err: null, user: object) => void): void => { done(null, { id: profile.id }); };
 const common = { clientID: 'amzn1.application-oa2-client.flood', timeout: TIMEOUT, retries: RETRIES, ...MAX_WAITING };

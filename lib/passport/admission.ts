@@ -5,7 +5,7 @@
  * the upstream deadline, whatever the sockets, the agent's queue or Amazon do.
  */
 import { RETRY_DELAY_MS } from '../amazon/http.js';
-import { LoginWithAmazonError } from '../core/errors.js';
+import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { MAX_TIMEOUT } from '../core/option-checks.js';
 import { headerWriterOf } from './response.js';
 
@@ -63,7 +63,7 @@ export class Admission {
     try {
       done = work();
     } catch (err) {
-      done = Promise.reject(err as Error);
+      done = Promise.reject(asError(err, 'the upstream work threw a non-Error value'));
     }
     void Promise.resolve(done).then(this.release, this.release);
     return this.within(Promise.resolve(done));
