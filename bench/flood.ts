@@ -25,8 +25,6 @@ const TIMEOUT = PER_REQUEST > 0 ? 60_000 : Number(process.env.FLOOD_TIMEOUT ?? 3
 const LIMIT_S = Number(process.env.FLOOD_LIMIT_S ?? 900);
 const MB = 1024 * 1024;
 
-const limit = setTimeout(() => { console.error(`flood: hard limit of ${String(LIMIT_S)} s reached`); process.exit(2); }, LIMIT_S * 1000);
-limit.unref();
 
 // Amazon that never answers: connections are accepted, read and left open.
 let upstreamConnections = 0;
@@ -45,6 +43,14 @@ type Heap = { heap: number; idle: number; peak: number; longestInApp: number; ar
 const nextMessage = <T>(): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
 const { port } = await nextMessage<{ port: number }>();
 const askHeap = (): Promise<Heap> => { const reply = nextMessage<Heap>(); child.send('heap'); return reply; };
+
+// At the hard limit: what was answered so far, then stop.
+const limit = setTimeout(() => {
+  console.log(JSON.stringify({ kind: KIND, hardLimitS: LIMIT_S, answered, longestFromConnectionS: Number((longest / 1000).toFixed(2)), statuses: Object.fromEntries(statuses) }));
+  child.kill();
+  process.exit(2);
+}, LIMIT_S * 1000);
+limit.unref();
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 const statuses = new Map<string, number>();
