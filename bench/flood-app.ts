@@ -8,6 +8,7 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type RequestHandler } from 'express';
 import { Passport } from 'passport';
 
@@ -59,12 +60,15 @@ const settle = async (): Promise<number> => {
 };
 const idle = await settle();
 let peak = idle;
+// How late the event loop ran (a starved process answers late whatever the library promises).
+const lag = monitorEventLoopDelay({ resolution: 20 });
+lag.enable();
 const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 20);
 
 process.on('message', (message: string) => {
   void (async () => {
     if (message === 'heap') {
-      process.send?.({ heap: await settle(), idle, peak, longestInApp, arrived: arrivedCount, waiting: (strategy as unknown as { admission?: { size: number } }).admission?.size });
+      process.send?.({ heap: await settle(), idle, peak, longestInApp, maxLoopDelayMs: lag.max / 1e6, arrived: arrivedCount, waiting: (strategy as unknown as { admission?: { size: number } }).admission?.size });
     } else if (message === 'stop') {
       clearInterval(sampler);
       server.closeAllConnections();

@@ -39,7 +39,7 @@ const child = fork(new URL('flood-app.ts', import.meta.url), [], {
   env: { ...process.env, NODE_ENV: 'test', FLOOD_UPSTREAM: upstream, FLOOD_TIMEOUT: String(TIMEOUT) },
 });
 child.on('exit', (code) => { if (code !== 0) { console.error(`flood: the app exited (${String(code)})`); process.exit(3); } });
-type Heap = { heap: number; idle: number; peak: number; longestInApp: number; arrived: number; waiting?: number };
+type Heap = { heap: number; idle: number; peak: number; longestInApp: number; maxLoopDelayMs: number; arrived: number; waiting?: number };
 const nextMessage = <T>(): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
 const { port } = await nextMessage<{ port: number }>();
 const askHeap = (): Promise<Heap> => { const reply = nextMessage<Heap>(); child.send('heap'); return reply; };
@@ -109,7 +109,7 @@ if (PER_REQUEST > 0) {
   const alive = answered === before + 1 && [...statuses.keys()].every((s) => /^\d+$/.test(s));
   const result = {
     kind: KIND, requests: N, connections: CONNECTIONS, timeoutMs: TIMEOUT, seconds: Number(seconds.toFixed(1)),
-    longestInAppS: Number((heap.longestInApp / 1000).toFixed(2)), longestFromConnectionS: Number((longest / 1000).toFixed(2)), peakHeapGrowthMB: Number(((heap.peak - heap.idle) / MB).toFixed(1)),
+    longestInAppS: Number((heap.longestInApp / 1000).toFixed(2)), maxEventLoopDelayS: Number((heap.maxLoopDelayMs / 1000).toFixed(2)), longestFromConnectionS: Number((longest / 1000).toFixed(2)), peakHeapGrowthMB: Number(((heap.peak - heap.idle) / MB).toFixed(1)),
     heapAfterGcGrowthMB: Number(((heap.heap - heap.idle) / MB).toFixed(1)), upstreamConnections, aliveAfter: alive, statuses: lastStatuses,
   };
   console.log(JSON.stringify(result));
