@@ -19,6 +19,12 @@ export interface AdmissionOptions {
 }
 
 /**
+ * Milliseconds the strategy's own timer waits past the promise below: got's timeout of the last
+ * attempt normally answers first, with the endpoint that timed out (and its trace ends first).
+ */
+export const DEADLINE_GRACE_MS = 250;
+
+/**
  * Milliseconds within which the upstream part of one authentication answers:
  * `storeTimeout + timeout × (retries + 1) + 50 ms × retries` (at most Node's largest timer). Past
  * it the request gets `LWA_TIMEOUT` (504).
@@ -35,14 +41,16 @@ export function upstreamDeadline({ timeout, retries, storeTimeout = 0 }: Omit<Ad
 export class Admission {
   private waiting = 0;
   private readonly max: number;
+  /** The promise plus {@link DEADLINE_GRACE_MS}, at most Node's largest timer. */
   private readonly deadline: number;
   /** `Retry-After` of a refused request: the seconds the requests already waiting take at most. */
   readonly retryAfter: number;
 
   constructor(options: AdmissionOptions) {
     this.max = options.maxWaitingForAmazon;
-    this.deadline = upstreamDeadline(options);
-    this.retryAfter = Math.max(1, Math.ceil(this.deadline / 1000));
+    const promise = upstreamDeadline(options);
+    this.deadline = Math.min(MAX_TIMEOUT, promise + DEADLINE_GRACE_MS);
+    this.retryAfter = Math.max(1, Math.ceil(promise / 1000));
   }
 
   /** Requests waiting for Amazon now. */
