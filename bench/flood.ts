@@ -46,9 +46,15 @@ const askHeap = (): Promise<Heap> => { const reply = nextMessage<Heap>(); child.
 
 // At the hard limit: what was answered so far, then stop.
 const limit = setTimeout(() => {
-  console.log(JSON.stringify({ kind: KIND, hardLimitS: LIMIT_S, answered, longestFromConnectionS: Number((longest / 1000).toFixed(2)), statuses: Object.fromEntries(statuses) }));
-  child.kill();
-  process.exit(2);
+  const partial = { kind: KIND, hardLimitS: LIMIT_S, answered, longestFromConnectionS: Number((longest / 1000).toFixed(2)), statuses: Object.fromEntries(statuses) };
+  const report = (heap?: Heap): never => {
+    const heapMB = heap && { peakHeapGrowthMB: Number(((heap.peak - heap.idle) / MB).toFixed(1)), heapNowMB: Number(((heap.heap - heap.idle) / MB).toFixed(1)), longestInAppS: Number((heap.longestInApp / 1000).toFixed(2)) };
+    console.log(JSON.stringify({ ...partial, ...heapMB }));
+    child.kill();
+    process.exit(2);
+  };
+  setTimeout(() => { report(); }, 30_000).unref();
+  void askHeap().then(report);
 }, LIMIT_S * 1000);
 limit.unref();
 
