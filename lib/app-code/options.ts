@@ -1,12 +1,13 @@
 import { allowedOriginsOption } from './origin.js';
 import { ENDPOINT_PATHS, REGIONS, type Region } from '../amazon/endpoints.js';
+import { DEFAULT_MAX_WAITING, maxWaitingOption, type MaxWaitingOption, type ResolvedMaxWaiting } from '../core/admission-option.js';
 import { agentOption, type AgentOptions } from '../core/agent-option.js';
 import {
   assertKnownKeys, booleanOption, endpointURL, idOption, integer, isLoopback, isNonEmptyString, MAX_TIMEOUT, optionsObject, stringOption,
 } from '../core/option-checks.js';
 
 /** Options of `LoginWithAmazonCodeExchangeStrategy`. */
-export interface LoginWithAmazonCodeExchangeBaseOptions {
+export interface LoginWithAmazonCodeExchangeBaseOptions extends MaxWaitingOption {
   /** The security profile's client id (`amzn1.application-oa2-client.…`), the one the app's SDK uses. Required. */
   clientID: string;
   /** The security profile's client secret. Optional: with it, Amazon grants a refresh token; never logged, never in a URL. */
@@ -61,10 +62,12 @@ export const CODE_EXCHANGE_DEFAULTS = {
   timeout: 5000,
   /** Retries of the profile call (never of the token request). */
   retries: 1,
+  /** Most code exchanges waiting for Amazon at once (20 × `MAX_SOCKETS`). */
+  maxWaitingForAmazon: DEFAULT_MAX_WAITING,
 } as const;
 
 /** The validated, defaulted configuration of the app-code strategy. */
-export interface ResolvedCodeExchangeOptions {
+export interface ResolvedCodeExchangeOptions extends ResolvedMaxWaiting {
   name: string;
   clientID: string;
   clientSecret: string | undefined;
@@ -83,6 +86,7 @@ export interface ResolvedCodeExchangeOptions {
 
 const OPTION_KEYS = [
   'clientID', 'clientSecret', 'redirectURIs', 'region', 'tokenURL', 'profileURL', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback', 'allowedOrigins',
+  'maxWaitingForAmazon',
 ] as const;
 
 /** Schemes a redirect URI may never have: they run or read something where they land. */
@@ -122,6 +126,7 @@ export function resolveCodeExchangeOptions(options: unknown): ResolvedCodeExchan
   const api = REGIONS[region as Region];
   if (o.clientSecret !== undefined && !isNonEmptyString(o.clientSecret)) throw new TypeError('"clientSecret" must be a non-empty string when given');
   return {
+    ...maxWaitingOption(o.maxWaitingForAmazon),
     name: stringOption(o.name, 'name', CODE_EXCHANGE_DEFAULTS.name),
     clientID: idOption(o.clientID, 'clientID'),
     clientSecret: o.clientSecret,

@@ -5,6 +5,7 @@ import { grantOf, type LoginWithAmazonGrant } from '../amazon/token-response.js'
 import { asError } from '../core/errors.js';
 import { traceAuthenticate } from '../diagnostics/authenticate-trace.js';
 import { deliver } from '../passport/action.js';
+import { Admission } from '../passport/admission.js';
 import { redeemCode, verifyGrant, type GrantAction, type Redeemed } from '../passport/grant.js';
 import type { VerifyFunction, VerifyFunctionWithRequest } from '../passport/verify.js';
 import { InFlight } from './in-flight.js';
@@ -44,6 +45,8 @@ export class LoginWithAmazonCodeExchangeStrategy extends Strategy {
   private readonly publicClient: boolean;
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
   private readonly inFlight = new InFlight<Redeemed | GrantAction>();
+  /** Requests waiting for Amazon (`maxWaitingForAmazon`), and their deadline. */
+  private readonly admission: Admission;
 
   constructor(options: LoginWithAmazonCodeExchangeOptions, verify: VerifyFunction);
   constructor(options: LoginWithAmazonCodeExchangeOptionsWithRequest, verify: VerifyFunctionWithRequest);
@@ -63,6 +66,7 @@ export class LoginWithAmazonCodeExchangeStrategy extends Strategy {
     this.client = new AmazonClient({ ...config, clientIDs: [config.clientID], appIDs: [] });
     // Stryker disable next-line StringLiteral: equivalent; any value but 'basic' sends the secret in the form.
     this.tokens = new TokenEndpoint(this.client, { ...config, clientSecret, clientAuthentication: 'body' });
+    this.admission = new Admission(config);
   }
 
   /** Ends in exactly one of `success`, `fail` or `error`, always after an await; the order follows the outcome table of docs/mobile-app.md. */
@@ -86,8 +90,8 @@ export class LoginWithAmazonCodeExchangeStrategy extends Strategy {
     if (isCrossSite(req, this.config.allowedOrigins)) return { kind: 'fail', message: CODE_EXCHANGE_MESSAGES.crossSite, status: 403 };
     const read = readCodeRequest(req, { clientID: this.config.clientID, redirectURIs: this.config.redirectURIs, maxCodeBytes: CODE_EXCHANGE_DEFAULTS.maxCodeBytes });
     if ('problem' in read) return { kind: 'fail', message: read.problem, status: 400 };
-    const redeemed = await this.inFlight.run(read, () => redeemCode({ client: this.client, tokens: this.tokens }, read, CODE_EXCHANGE_MESSAGES.invalidGrant)
-      .catch((err: unknown): GrantAction => ({ kind: 'error', error: asError(err, 'the code exchange failed with a non-Error value') })));
+    const redeemed = await this.admission.run(req, () => this.inFlight.run(read, () => redeemCode({ client: this.client, tokens: this.tokens }, read, CODE_EXCHANGE_MESSAGES.invalidGrant)
+      .catch((err: unknown): GrantAction => ({ kind: 'error', error: asError(err, 'the code exchange failed with a non-Error value') }))));
     if (redeemed.kind !== 'redeemed') return redeemed;
     // Without a secret there is no refresh token to hand on, whatever the token endpoint said.
     const refreshToken = this.publicClient ? undefined : redeemed.tokens.refreshToken;

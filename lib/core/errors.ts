@@ -19,6 +19,9 @@ export type Endpoint = 'tokeninfo' | 'profile' | 'token';
  * `LoginWithAmazonStrategy.introspect()` adds two rejections of its own, for what the strategy
  * answers without asking Amazon: `LWA_NO_TOKEN` (401: no token was given) and
  * `LWA_INVALID_REQUEST` (400: the value given is not a well-formed token).
+ *
+ * Every strategy adds `LWA_OVERLOADED` (503, with `retryAfter`): `maxWaitingForAmazon` requests
+ * already wait for Amazon, and this one was refused at once, without a call.
  */
 export type LoginWithAmazonErrorCode =
   | 'LWA_TIMEOUT'
@@ -33,7 +36,8 @@ export type LoginWithAmazonErrorCode =
   | 'LWA_CLIENT_AUTH'
   | 'LWA_INVALID_GRANT'
   | 'LWA_NO_TOKEN'
-  | 'LWA_INVALID_REQUEST';
+  | 'LWA_INVALID_REQUEST'
+  | 'LWA_OVERLOADED';
 
 /** Codes that mean "the client's token is not acceptable" rather than "Amazon failed". */
 const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
@@ -53,6 +57,7 @@ const REJECTION_STATUS: Partial<Record<LoginWithAmazonErrorCode, number>> = {
  */
 function errorStatus(code: LoginWithAmazonErrorCode, upstreamError: string | undefined): number {
   if (code === 'LWA_TIMEOUT') return 504;
+  if (code === 'LWA_OVERLOADED') return 503;
   if (code === 'LWA_CLIENT_AUTH') return 500;
   if (code !== 'LWA_AUTHORIZATION_ERROR') return 502;
   if (upstreamError === 'temporarily_unavailable') return 503;
@@ -71,6 +76,8 @@ export interface LoginWithAmazonErrorDetails {
   upstreamError?: string;
   /** A sanitized copy of the underlying error (name, code and a message without URLs). */
   cause?: Error;
+  /** Seconds after which a refused request (`LWA_OVERLOADED`) may be tried again. */
+  retryAfter?: number;
 }
 
 /**
@@ -89,6 +96,13 @@ export class LoginWithAmazonError extends Error {
   readonly upstreamStatus?: number;
   readonly requestId?: string;
   readonly upstreamError?: string;
+  /** `LWA_OVERLOADED` only: seconds after which to try again (the `Retry-After` the strategy sets). */
+  readonly retryAfter?: number;
+  /**
+   * `LWA_OVERLOADED` only: `{ 'retry-after': '<seconds>' }`, which the default error handlers of
+   * Express, Koa and Fastify copy to the response.
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 
   constructor(code: LoginWithAmazonErrorCode, message: string, details: LoginWithAmazonErrorDetails = {}) {
     super(message, details.cause ? { cause: details.cause } : undefined);
@@ -99,6 +113,10 @@ export class LoginWithAmazonError extends Error {
     if (details.upstreamStatus !== undefined) this.upstreamStatus = details.upstreamStatus;
     if (details.requestId !== undefined) this.requestId = details.requestId;
     if (details.upstreamError !== undefined) this.upstreamError = details.upstreamError;
+    if (details.retryAfter !== undefined) {
+      this.retryAfter = details.retryAfter;
+      this.headers = Object.freeze({ 'retry-after': String(details.retryAfter) });
+    }
   }
 
   // Stryker restore ConditionalExpression
@@ -122,6 +140,7 @@ export class LoginWithAmazonError extends Error {
       upstreamStatus: this.upstreamStatus,
       upstreamError: this.upstreamError,
       requestId: this.requestId,
+      retryAfter: this.retryAfter,
       cause: cause ? { name: cause.name, code: cause.code } : undefined,
     };
   }

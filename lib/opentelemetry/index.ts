@@ -79,6 +79,7 @@ function endAuthenticate(open: Open, message: AuthenticateContext, recordUserId:
   span.end();
   instruments.authenticateDuration.record(seconds(open.startedAt), attributes);
   if (message.cache !== undefined) instruments.cacheLookups.add(1, { 'lwa.cache': message.cache });
+  if (message.code === 'LWA_OVERLOADED') instruments.overloaded.add(1, { 'lwa.strategy': message.strategy });
 }
 
 function upstreamAttributes(message: UpstreamContext): Attributes {

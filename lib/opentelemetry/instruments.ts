@@ -9,6 +9,7 @@ export interface Instruments {
   upstreamDuration: Histogram;
   cacheLookups: Counter;
   storeErrors: Counter;
+  overloaded: Counter;
 }
 
 /** Creates the instruments on `meter`. */
@@ -21,5 +22,8 @@ export function createInstruments(meter: Meter): Instruments {
     upstreamDuration: histogram('lwa.upstream.duration', 'Duration of one HTTP attempt to Login with Amazon'),
     cacheLookups: meter.createCounter('lwa.cache.lookups', { description: 'Validations, by how they were answered', unit: '{lookup}', valueType: ValueType.INT }),
     storeErrors: meter.createCounter('lwa.store.errors', { description: 'Failed or timed-out shared-store operations', unit: '{error}', valueType: ValueType.INT }),
+    overloaded: meter.createCounter('lwa.authenticate.overloaded', {
+      description: 'Requests refused at once because maxWaitingForAmazon requests were waiting for Amazon', unit: '{request}', valueType: ValueType.INT,
+    }),
   };
 }

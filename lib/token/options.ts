@@ -1,5 +1,6 @@
 import type { ClientOptions } from '../amazon/client.js';
 import { REGIONS, type Region } from '../amazon/endpoints.js';
+import { DEFAULT_MAX_WAITING, maxWaitingOption, type MaxWaitingOption, type ResolvedMaxWaiting } from '../core/admission-option.js';
 import { agentOption, type AgentOptions } from '../core/agent-option.js';
 import { resolveCacheOptions, type CacheOptions, type ResolvedCacheOptions } from './cache-options.js';
 import { TOKEN_SOURCES, type ExtractOptions, type TokenSource } from './extract-token.js';
@@ -15,7 +16,7 @@ import {
 } from '../core/option-checks.js';
 
 /** Options shared by every constructor overload of `LoginWithAmazonStrategy`. */
-export interface LoginWithAmazonBaseOptions {
+export interface LoginWithAmazonBaseOptions extends MaxWaitingOption {
   /** Accepted audiences (tokeninfo `aud`): web, iOS and Android apps have different client ids. Required. */
   clientID: string | readonly string[];
   /** Also accept a token whose tokeninfo `app_id` is one of these (same app, other platform). Default: none. */
@@ -101,10 +102,12 @@ export const DEFAULTS = {
   retries: 1,
   /** `WWW-Authenticate` realm. */
   realm: 'Users',
+  /** Most requests waiting for Amazon at once (20 × `MAX_SOCKETS`). */
+  maxWaitingForAmazon: DEFAULT_MAX_WAITING,
 } as const;
 
 /** The validated, defaulted configuration a strategy runs on. */
-export interface ResolvedOptions extends ClientOptions, ExtractOptions {
+export interface ResolvedOptions extends ClientOptions, ExtractOptions, ResolvedMaxWaiting {
   name: string;
   passReqToCallback: boolean;
   realm: string;
@@ -117,6 +120,7 @@ const OPTION_KEYS = [
   'clientID', 'appID', 'region', 'tokenInfoURL', 'profileURL', 'tokenSources', 'accessTokenField',
   'refreshTokenField', 'tokenFromRequest', 'passReqToCallback', 'timeout', 'retries', 'realm', 'name', 'cache',
   'profile', 'agent',
+  'maxWaitingForAmazon',
 ] as const;
 const MAX_RETRIES = 10;
 
@@ -168,6 +172,7 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     throw new TypeError('"tokenFromRequest" must be a function');
   }
   return {
+    ...maxWaitingOption(o.maxWaitingForAmazon),
     name: stringOption(o.name, 'name', DEFAULTS.name),
     clientIDs: idList(o.clientID, 'clientID', true),
     appIDs: idList(o.appID, 'appID', false),

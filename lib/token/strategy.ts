@@ -5,6 +5,7 @@ import { CachingValidator } from './cache.js';
 import { challenge } from '../core/challenge.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
+import { Admission } from '../passport/admission.js';
 import { checkToken, extractToken, type RequestLike } from './extract-token.js';
 import { PROBLEM_DESCRIPTIONS } from './problems.js';
 import { introspect, type IntrospectOptions, type LoginWithAmazonIntrospection } from './introspect.js';
@@ -45,6 +46,8 @@ export class LoginWithAmazonStrategy extends Strategy {
   protected readonly config: ResolvedOptions;
   protected readonly validator: TokenValidator;
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
+  /** Requests waiting for Amazon (`maxWaitingForAmazon`), and their deadline. */
+  protected readonly admission: Admission;
 
   constructor(options: LoginWithAmazonStrategyOptions, verify: VerifyFunction);
   constructor(options: LoginWithAmazonStrategyOptionsWithRequest, verify: VerifyFunctionWithRequest);
@@ -61,6 +64,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     const client = new AmazonClient(this.config);
     const { cache } = this.config;
     this.validator = cache ? new CachingValidator(client, cache, this.config) : client;
+    this.admission = new Admission({ ...this.config, ...(cache && cache.store ? { storeTimeout: cache.storeTimeout } : {}) });
   }
 
   /**
@@ -89,7 +93,14 @@ export class LoginWithAmazonStrategy extends Strategy {
    * const { profile, tokenInfo, source } = await strategy.introspect(token, { signal: AbortSignal.timeout(3000) });
    */
   introspect(token: unknown, options?: IntrospectOptions): Promise<LoginWithAmazonIntrospection> {
-    return introspect(this.validator, this.name, token, options);
+    // The same bound as a request's: a lookup waiting for Amazon takes a slot of maxWaitingForAmazon
+    // (past it, LWA_OVERLOADED), and its answer comes within the same deadline.
+    const { validator, admission } = this;
+    const admitted: TokenValidator = {
+      validate: (checked, note) => admission.run(undefined, () => validator.validate(checked, note)),
+      ...(validator.cached ? { cached: (checked: string) => validator.cached?.(checked) } : {}),
+    };
+    return introspect(admitted, this.name, token, options);
   }
 
   /** Releases what the strategy holds on to (the shared store's `error` listener). */
@@ -135,7 +146,7 @@ export class LoginWithAmazonStrategy extends Strategy {
     // Stryker disable next-line StringLiteral: equivalent; with a cache, validate() always overwrites it ('miss', 'coalesced', 'store' or 'hit').
     if (note) note.cache = hit ? 'hit' : this.config.cache ? 'miss' : 'off'; // the cache refines 'miss'
     if (hit) return this.runVerify(req, token, refreshToken, hit, settle);
-    this.validator.validate(token, note).then(
+    this.admission.run(req, () => this.validator.validate(token, note)).then(
       (validation) => { this.runVerify(req, token, refreshToken, validation, settle); },
       (err: unknown) => { settle(this.rejection(err)); },
     );

@@ -4,12 +4,9 @@
  * `Set-Cookie` through whatever response the framework hands a strategy.
  */
 import { createHash } from 'node:crypto';
+import { headerWriterOf, REPLY } from '../passport/response.js';
 
-/**
- * Where `fastifyReplyHook` leaves the reply on the request: @fastify/passport hands a strategy the
- * request only, and a Fastify request does not know its reply.
- */
-export const REPLY = Symbol.for('passport-login-with-amazon.reply');
+export { REPLY };
 
 /**
  * A Fastify `onRequest` hook that lets the website strategy set its cookies through
@@ -27,31 +24,13 @@ export const NO_RESPONSE = 'LoginWithAmazonOAuth2Strategy cannot set its cookie:
 
 export type Append = (line: string) => void;
 
-const isFunction = (value: unknown): value is (...args: unknown[]) => unknown => typeof value === 'function';
 const prop = (value: unknown, key: string | symbol): unknown =>
   typeof value === 'object' && value !== null ? (value as Record<string | symbol, unknown>)[key] : undefined;
 
 /** How to add a `Set-Cookie` to this request's response, or `undefined` when nothing leads to one. */
 export function setCookieOf(req: unknown): Append | undefined {
-  const reply = prop(req, REPLY); // Fastify, through fastifyReplyHook
-  const header = prop(reply, 'header');
-  if (isFunction(header)) return (line) => { header.call(reply, 'set-cookie', line); };
-  const ctx = prop(req, 'ctx'); // koa-passport's request mock
-  const ctxAppend = prop(ctx, 'append');
-  if (isFunction(ctxAppend)) return (line) => { ctxAppend.call(ctx, 'Set-Cookie', line); };
-  const res = prop(req, 'res'); // Express, NestJS on Express
-  const append = prop(res, 'append');
-  if (isFunction(append)) return (line) => { append.call(res, 'Set-Cookie', line); };
-  const getHeader = prop(res, 'getHeader');
-  const setHeader = prop(res, 'setHeader');
-  if (isFunction(getHeader) && isFunction(setHeader)) { // a plain node:http response
-    return (line) => {
-      const prior = getHeader.call(res, 'set-cookie');
-      const lines = Array.isArray(prior) ? prior.map(String) : typeof prior === 'string' ? [prior] : [];
-      setHeader.call(res, 'set-cookie', [...lines, line]);
-    };
-  }
-  return undefined;
+  const append = headerWriterOf(req, 'append');
+  return append && ((line) => { append('Set-Cookie', line); });
 }
 
 /** Every value of the cookie `name` the request carries (several when paths overlap), as sent. */

@@ -1,4 +1,5 @@
 import { REGIONS, type Region } from '../amazon/endpoints.js';
+import { DEFAULT_MAX_WAITING, maxWaitingOption, type MaxWaitingOption, type ResolvedMaxWaiting } from '../core/admission-option.js';
 import { agentOption, type AgentOptions } from '../core/agent-option.js';
 import { AUTHORIZATION_PATH, ENDPOINT_PATHS } from '../amazon/endpoints.js';
 import {
@@ -18,7 +19,7 @@ export const SCOPES = ['profile', 'profile:user_id', 'postal_code'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** Options of `LoginWithAmazonOAuth2Strategy`. */
-export interface LoginWithAmazonOAuth2BaseOptions {
+export interface LoginWithAmazonOAuth2BaseOptions extends MaxWaitingOption {
   /** The security profile's client id (`amzn1.application-oa2-client.…`). Required. */
   clientID: string;
   /** The security profile's client secret. Required; never logged, never in a URL. */
@@ -89,10 +90,12 @@ export const OAUTH2_DEFAULTS = {
   timeout: 5000,
   /** Retries of the profile call (never of the token request). */
   retries: 1,
+  /** Most callbacks waiting for Amazon at once (20 × `MAX_SOCKETS`). */
+  maxWaitingForAmazon: DEFAULT_MAX_WAITING,
 } as const;
 
 /** The validated, defaulted configuration of the code grant strategy. */
-export interface ResolvedOAuth2Options {
+export interface ResolvedOAuth2Options extends ResolvedMaxWaiting {
   name: string;
   clientID: string;
   clientSecret: string;
@@ -117,6 +120,7 @@ export interface ResolvedOAuth2Options {
 const OPTION_KEYS = [
   'clientID', 'clientSecret', 'callbackURL', 'scope', 'region', 'authorizationURL', 'tokenURL', 'profileURL',
   'clientAuthentication', 'store', 'stateTTL', 'maxPendingPerBrowser', 'timeout', 'retries', 'name', 'agent', 'passReqToCallback',
+  'maxWaitingForAmazon',
 ] as const;
 
 /** The answer to `state: true` (a passport-amazon / passport-oauth2 habit) or `state: false`. */
@@ -163,6 +167,7 @@ export function resolveOAuth2Options(options: unknown): ResolvedOAuth2Options {
   const name = stringOption(o.name, 'name', OAUTH2_DEFAULTS.name);
   const store = storeOption(o.store);
   return {
+    ...maxWaitingOption(o.maxWaitingForAmazon),
     name,
     clientID: idOption(o.clientID, 'clientID'),
     clientSecret: o.clientSecret,

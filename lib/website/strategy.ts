@@ -2,6 +2,7 @@ import { Strategy } from 'passport-strategy';
 import { AmazonClient } from '../amazon/client.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
 import { deliver } from '../passport/action.js';
+import { Admission } from '../passport/admission.js';
 import { debugEnabled } from '../passport/debug-log.js';
 import { traceLeg } from '../passport/traced-leg.js';
 import {
@@ -79,6 +80,8 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
   private readonly verify: VerifyFunction | VerifyFunctionWithRequest;
   /** Pending sign-ins: started on the redirect leg, used up on the callback. */
   private readonly pending: PendingSignIns;
+  /** Callbacks waiting for Amazon (`maxWaitingForAmazon`), and their deadline. */
+  private readonly admission: Admission;
 
   constructor(options: LoginWithAmazonOAuth2Options, verify: VerifyFunction);
   constructor(options: LoginWithAmazonOAuth2OptionsWithRequest, verify: VerifyFunctionWithRequest);
@@ -97,6 +100,7 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     this.client = new AmazonClient({ ...config, clientIDs: [config.clientID], appIDs: [] });
     this.tokens = new TokenEndpoint(this.client, { ...config, clientSecret });
     this.pending = new PendingSignIns(config, clientSecret);
+    this.admission = new Admission(config);
   }
 
   /** A fresh token set for a refresh token (`Atzr|…`); `LWA_INVALID_GRANT` when Amazon no longer accepts it. */
@@ -147,11 +151,8 @@ export class LoginWithAmazonOAuth2Strategy extends Strategy {
     if (typeof query.code !== 'string' || query.code === '' || query.code.length > 2048) {
       return { kind: 'fail', message: CALLBACK_MESSAGES.noCode, status: 400 };
     }
-    const redeemed = await redeemCode(
-      { client: this.client, tokens: this.tokens },
-      { code: query.code, verifier: this.pending.verifier(record), redirectURI: record.redirectURI },
-      CALLBACK_MESSAGES.invalidGrant,
-    );
+    const toRedeem = { code: query.code, verifier: this.pending.verifier(record), redirectURI: record.redirectURI };
+    const redeemed = await this.admission.run(req, () => redeemCode({ client: this.client, tokens: this.tokens }, toRedeem, CALLBACK_MESSAGES.invalidGrant));
     if (redeemed.kind !== 'redeemed') return redeemed;
     const grant: LoginWithAmazonSignInGrant = grantOf(redeemed.tokens); // granted scopes from Amazon's answer only, never from the URL
     if (grant.scope === undefined) grant.requestedScope = [...record.requestedScope];

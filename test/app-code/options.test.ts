@@ -26,7 +26,7 @@ describe('options', () => {
   test('default name is "amazon-code"; "name" overrides it', () => {
     expect(build({ ...BASE }).name).toBe('amazon-code');
     expect(build({ ...BASE, name: 'app' }).name).toBe('app');
-    expect(CODE_EXCHANGE_DEFAULTS).toEqual({ name: 'amazon-code', maxCodeBytes: 2048, region: 'NA', timeout: 5000, retries: 1 });
+    expect(CODE_EXCHANGE_DEFAULTS).toEqual({ name: 'amazon-code', maxCodeBytes: 2048, region: 'NA', timeout: 5000, retries: 1, maxWaitingForAmazon: 1000 });
   });
 
   test('CODE_EXCHANGE_DEFAULTS are the defaults the strategy resolves (region NA hosts, timeout, retries)', () => {

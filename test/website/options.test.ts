@@ -23,7 +23,7 @@ describe('options', () => {
   test('default name is "amazon", as passport-amazon\'s', () => {
     expect(build({ ...BASE }).name).toBe('amazon');
     expect(build({ ...BASE, name: 'lwa' }).name).toBe('lwa');
-    expect(OAUTH2_DEFAULTS).toEqual({ name: 'amazon', scope: ['profile'], stateTTL: 600_000, maxPendingPerBrowser: 5, clientAuthentication: 'body', region: 'NA', timeout: 5000, retries: 1 });
+    expect(OAUTH2_DEFAULTS).toEqual({ name: 'amazon', scope: ['profile'], stateTTL: 600_000, maxPendingPerBrowser: 5, clientAuthentication: 'body', region: 'NA', timeout: 5000, retries: 1, maxWaitingForAmazon: 1000 });
   });
 
   test('OAUTH2_DEFAULTS are the defaults the strategy resolves', () => {
