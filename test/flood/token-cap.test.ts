@@ -108,3 +108,26 @@ describe('maxWaitingForAmazon, token strategy', () => {
     });
   });
 });
+
+describe('maxWaitingForAmazon, introspect()', () => {
+  test('introspect() and a request share the one bound: past it introspect() rejects LWA_OVERLOADED at once, without a call, and a request past an introspection is a 503', async () => {
+    await withApp(toUser, async (app, strategy) => {
+      amazon.fault('tokeninfo', { delayMs: 1500, times: 1 });
+      const waiting = strategy.introspect(amazon.issueToken());
+      await until(() => amazon.calls.tokeninfo === 1);
+      expect(admissionOf(strategy).size).toBe(1);
+      const refusedToken = amazon.issueToken();
+      const refusal = await strategy.introspect(refusedToken).then(() => undefined, (err: unknown) => err);
+      expect(refusal).toBeInstanceOf(LoginWithAmazonError);
+      expect(refusal).toMatchObject({ code: 'LWA_OVERLOADED', status: 503, isRejection: false });
+      expectNoSecret(refusal, refusedToken);
+      const refused = await get(app.url, amazon.issueToken());
+      expect(refused.status).toBe(503);
+      expect(amazon.calls.tokeninfo).toBe(1);
+      expect((await waiting).source).toBe('amazon');
+      expect(admissionOf(strategy).size).toBe(0);
+      expect((await strategy.introspect(amazon.issueToken())).source).toBe('amazon');
+      expect(amazon.calls.tokeninfo).toBe(2);
+    });
+  });
+});
