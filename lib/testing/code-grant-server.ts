@@ -1,12 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { authorizeApp, type AppAuthorization, type AppAuthorizeOptions } from './app-sdk.js';
 import { AUTHORIZATION_PATH } from '../amazon/endpoints.js';
+import { authorizeApp, type AppAuthorization, type AppAuthorizeOptions } from './app-sdk.js';
 import { authorize, writeAuthorizeAnswer, type AuthorizeContext, type ConsentMode } from './authorize.js';
 import { ConsentTokens } from './consent-tokens.js';
 import { fromAnotherSite } from './host-check.js';
 import { CodeGrantBook, type TokenAnswer } from './code-grant.js';
 import type { checkOptions } from './options.js';
-import { tokenGrant, type TokenContext } from './token-grant.js';
+import { readForm, tokenGrant, type TokenContext } from './token-grant.js';
+import { send } from './writer.js';
 import { describeToken, type FakeProfile } from './tokens.js';
 
 /** The fake's code grant half: its authorization page, its token endpoint and what they remember. */
@@ -45,6 +47,13 @@ export class FakeCodeGrant {
   private context(): AuthorizeContext {
     const { consent, redirectURIs, user, book, consentTokens } = this;
     return { clientID: this.options.clientID, consent, redirectURIs, user, book, consentTokens, now: this.options.now };
+  }
+
+  /** `/ap/oa`: the page (GET), the consent page's form (POST), nothing else (405). */
+  endpoint(req: IncomingMessage, url: URL, res: ServerResponse): void {
+    if (req.method === 'GET') this.authorizationPage(url, res);
+    else if (req.method === 'POST') readForm(req, (form) => { this.consentPost(req, form, res); });
+    else send(res, 405, { error: 'invalid_request' }, { allow: 'GET, POST' }, randomUUID());
   }
 
   /** `/ap/oa`, the page the browser is sent to: approves, denies or asks (see `authorize`). */

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type http from 'node:http';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AUTHORIZATION_PATH, ENDPOINT_PATHS, hostEndpoints } from '../amazon/endpoints.js';
 import type { AppAuthorization, AppAuthorizeOptions } from './app-sdk.js';
@@ -24,7 +23,7 @@ import {
   type FakeEndpoint,
   type TokenPlace,
 } from './responses.js';
-import { hostAllowed } from './host-check.js';
+import { HOST_REFUSED, hostAllowed } from './host-check.js';
 import { readForm } from './token-grant.js';
 import { send, Timers } from './writer.js';
 import { controlRouteAnswer } from './token-route.js';
@@ -44,7 +43,7 @@ export class FakeAmazonServer implements FakeAmazon {
   readonly codeGrant: { authorizationURL: string; tokenURL: string; profileURL: string };
   private readonly options: ReturnType<typeof checkOptions>;
   private readonly codeGrantSide: FakeCodeGrant;
-  private readonly server: http.Server;
+  private readonly server: Server;
   private readonly tokens = new Map<string, IssuedToken>();
   private readonly faults = new FaultQueue();
   private readonly timers = new Timers();
@@ -52,7 +51,7 @@ export class FakeAmazonServer implements FakeAmazon {
   private log: FakeRequest[] = [];
   private closing: Promise<void> | undefined;
 
-  constructor(server: http.Server, options: ReturnType<typeof checkOptions>) {
+  constructor(server: Server, options: ReturnType<typeof checkOptions>) {
     this.server = server;
     this.options = options;
     this.clientID = options.clientID;
@@ -135,18 +134,10 @@ export class FakeAmazonServer implements FakeAmazon {
     return this.closing;
   }
 
-  /** `/ap/oa`: the page (GET), the consent page's form (POST), nothing else. */
-  private authorizationEndpoint(req: IncomingMessage, url: URL, res: ServerResponse): void {
-    this.counts.authorization += 1;
-    if (req.method === 'GET') this.codeGrantSide.authorizationPage(url, res);
-    else if (req.method === 'POST') readForm(req, (form) => { this.codeGrantSide.consentPost(req, form, res); });
-    else send(res, 405, { error: 'invalid_request' }, { allow: 'GET, POST' }, randomUUID());
-  }
-
   private handle(req: IncomingMessage, res: ServerResponse): void {
     // Only requests addressed to the fake: a rebound name (DNS rebinding) gets nothing, and changes nothing.
     if (!hostAllowed(req.headers.host, this.options.allowedHosts)) {
-      send(res, 403, { error: 'invalid_request', error_description: 'the fake answers requests to localhost, 127.0.0.1, [::1] or its allowedHosts only' }, undefined, randomUUID());
+      send(res, 403, HOST_REFUSED, undefined, randomUUID());
       return;
     }
     // A request target Node accepts but URL cannot parse (`GET http://[`) must not crash the fake.
@@ -161,7 +152,8 @@ export class FakeAmazonServer implements FakeAmazon {
       return;
     }
     if (url.pathname === AUTHORIZATION_PATH) {
-      this.authorizationEndpoint(req, url, res);
+      this.counts.authorization += 1;
+      this.codeGrantSide.endpoint(req, url, res);
       return;
     }
     const endpoint = Object.hasOwn(PATHS, url.pathname) ? PATHS[url.pathname] : undefined;

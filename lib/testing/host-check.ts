@@ -12,6 +12,9 @@ const HOST_HEADER = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?$/;
 /** A host name for `allowedHosts`: letters, digits, dots and dashes (no port, no scheme). */
 export const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
 
+/** The body of the 403 for a request whose `Host` is not the fake's. */
+export const HOST_REFUSED = { error: 'invalid_request', error_description: 'the fake answers requests to localhost, 127.0.0.1, [::1] or its allowedHosts only' } as const;
+
 /** Whether a request's `Host` header names the fake: loopback or one of `allowed` (lower case), any port. */
 export function hostAllowed(host: string | undefined, allowed: readonly string[]): boolean {
   const match = typeof host === 'string' ? HOST_HEADER.exec(host) : null;

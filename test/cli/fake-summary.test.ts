@@ -4,6 +4,7 @@
  * token route); and the stop: SIGINT or SIGTERM of the given signal source, listened to before
  * anything is printed, after which the port is closed.
  */
+import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { APP_REDIRECT_URI, DEMO_CLIENT_ID, runFake, summary } from '../../lib/cli/fake.js';
 import { createFakeAmazon, FAKE_CLIENT_SECRET, type FakeAmazon } from '../../lib/testing/index.js';
@@ -137,5 +138,53 @@ describe('runFake()', () => {
     expect(io.out()).toMatch(/^\{"clientID":"amzn1\.application-oa2-client\.demo",/);
     io.signals.emit('SIGINT');
     expect(await within(running, 5000)).toBe('settled');
+  });
+});
+
+describe('runFake() --redirect-uri', () => {
+  test('registers more callback and app redirect URIs: the consent page and /app-codes accept them, and the text lists them', async () => {
+    const extra = ['http://localhost:3001/auth/amazon/callback', 'amzn://com.example.other'];
+    const { io, stop } = await start({ json: false, redirectURIs: extra });
+    const url = /^Fake Login with Amazon on (\S+) /.exec(io.out())?.[1] ?? '';
+    const query = new URLSearchParams({ client_id: DEMO_CLIENT_ID, redirect_uri: extra[0] ?? '', response_type: 'code', scope: 'profile' });
+    expect((await fetch(`${url}/ap/oa?${query.toString()}`)).status).toBe(200);
+    expect((await fetch(`${url}/app-codes?redirect_uri=${encodeURIComponent(extra[1] ?? '')}`, { method: 'POST' })).status).toBe(200);
+    expect(io.out()).toContain(`\nRegistered redirect URIs (more with --redirect-uri): ${REGISTERED} ${extra.join(' ')}\n`);
+    expect(await stop()).toBe('settled');
+  });
+});
+
+describe('the quick-start lines', () => {
+  /** Runs a printed line in sh with `node X.mjs` replaced by `env`: the variables the README's file would see. */
+  function environment(line: string): Record<string, string> {
+    const command = line.replace(/ node [a-z-]+\.mjs$/, ' env');
+    const output = execFileSync('/bin/sh', ['-c', command], { env: {}, encoding: 'utf8' });
+    const pairs = output.trim().split('\n').map((l): [string, string] => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]);
+    return Object.fromEntries(pairs.filter(([name]) => /^(LWA_|SESSION_SECRET)/.test(name)));
+  }
+
+  test('each sets, through a shell, exactly the variables its README file reads, even for a client id a shell would split', async () => {
+    const clientID = 'amzn1.application-oa2-client.it\'s $HOME mine';
+    const { io, stop } = await start({ json: false, clientID });
+    const lines = io.out().split('\n').map((l) => l.trim());
+    const line = (file: string): string => lines.find((l) => l.endsWith(` node ${file}`)) ?? `no line for ${file}`;
+    const url = /^Fake Login with Amazon on (\S+) /.exec(io.out())?.[1] ?? '';
+    expect(environment(line('server.mjs'))).toEqual({ LWA_CLIENT_ID: clientID, LWA_TOKENINFO_URL: `${url}/auth/o2/tokeninfo`, LWA_PROFILE_URL: `${url}/user/profile` });
+    expect(environment(line('website.mjs'))).toEqual({
+      LWA_CLIENT_ID: clientID, LWA_CLIENT_SECRET: FAKE_CLIENT_SECRET, LWA_AUTHORIZATION_URL: `${url}/ap/oa`, LWA_TOKEN_URL: `${url}/auth/o2/token`,
+      LWA_PROFILE_URL: `${url}/user/profile`, SESSION_SECRET: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/),
+    });
+    expect(environment(line('mobile-app.mjs'))).toEqual({ LWA_CLIENT_ID: clientID, LWA_CLIENT_SECRET: FAKE_CLIENT_SECRET, LWA_TOKEN_URL: `${url}/auth/o2/token`, LWA_PROFILE_URL: `${url}/user/profile` });
+    expect(await stop()).toBe('settled');
+  });
+
+  test('a new session secret each run', async () => {
+    const secrets: string[] = [];
+    for (let run = 0; run < 2; run += 1) {
+      const { io, stop } = await start({ json: false });
+      secrets.push(/ SESSION_SECRET=(\S+) node website\.mjs$/m.exec(io.out())?.[1] ?? '');
+      expect(await stop()).toBe('settled');
+    }
+    expect(secrets[0]).not.toBe(secrets[1]);
   });
 });

@@ -76,7 +76,7 @@ describe('a page on another site (attacker.test)', () => {
     const authorizeApp = jest.spyOn(amazon, 'authorizeApp');
     amazon.reset();
     const page = await openAttacker(`http://attacker.test:${String(attackerPort)}/`, `<script>${ATTACKS}</script>`);
-    const results = await page.evaluate(async ([fake, q]) => (window as unknown as { attack: (f: string, q: string) => Promise<{ route: string; read: string; blind: string }[]> }).attack(fake, q), [amazon.url, query()] as const);
+    const results = await page.evaluate<{ route: string; read: string; blind: string }[]>(`window.attack(${JSON.stringify(amazon.url)}, ${JSON.stringify(query())})`);
     expect(results.map((r) => r.read)).toEqual(results.map(() => 'blocked: TypeError'));
     expect(results.map((r) => r.blind)).toEqual(results.map(() => 'opaque'));
     expect(issueToken).not.toHaveBeenCalled();
@@ -121,7 +121,7 @@ describe('a page whose name was rebound to 127.0.0.1 (rebind.test on the fake\'s
     const page = await openAttacker(`${origin}/`, '', async (p) => {
       await p.route(`${origin}/`, (route) => route.fulfill({ contentType: 'text/html', body: `<script>${ATTACKS}</script>` }));
     });
-    const results = await page.evaluate(async ([fake, q]) => (window as unknown as { attack: (f: string, q: string) => Promise<{ route: string; read: string }[]> }).attack(fake, q), [origin, query()] as const);
+    const results = await page.evaluate<{ route: string; read: string }[]>(`window.attack(${JSON.stringify(origin)}, ${JSON.stringify(query())})`);
     const refused = '403 {"error":"invalid_request","error_description":"the fake answers requests to localhost, 127.0.0.1, [::1] or its allowedHosts only"}';
     expect(results.map((r) => [r.route, r.read])).toEqual(results.map((r) => [r.route, refused]));
     expect(issueToken).not.toHaveBeenCalled();
