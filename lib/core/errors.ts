@@ -16,27 +16,15 @@ export type Endpoint = 'tokeninfo' | 'profile' | 'token';
  * (the token endpoint refused our `clientID`/`clientSecret`) and `LWA_INVALID_GRANT` (a code or
  * refresh token Amazon no longer accepts).
  *
- * `LoginWithAmazonStrategy.introspect()` adds two rejections of its own, for what the strategy
- * answers without asking Amazon: `LWA_NO_TOKEN` (401: no token was given) and
- * `LWA_INVALID_REQUEST` (400: the value given is not a well-formed token).
- *
- * Every strategy adds `LWA_OVERLOADED` (503, with `retryAfter`): `maxWaitingForAmazon` requests
- * already wait for Amazon, and this one was refused at once, without a call.
+ * `introspect()` adds `LWA_NO_TOKEN` (401: no token given) and `LWA_INVALID_REQUEST` (400: not a
+ * well-formed token). Every strategy adds `LWA_OVERLOADED` (503, with `retryAfter`): this request
+ * was refused at once, without a call, as `maxWaitingForAmazon` requests already wait for Amazon.
  */
 export type LoginWithAmazonErrorCode =
-  | 'LWA_TIMEOUT'
-  | 'LWA_NETWORK'
-  | 'LWA_UPSTREAM_STATUS'
-  | 'LWA_BAD_RESPONSE'
-  | 'LWA_INVALID_TOKEN'
-  | 'LWA_AUDIENCE_MISMATCH'
-  | 'LWA_USER_MISMATCH'
-  | 'LWA_INSUFFICIENT_SCOPE'
-  | 'LWA_AUTHORIZATION_ERROR'
-  | 'LWA_CLIENT_AUTH'
-  | 'LWA_INVALID_GRANT'
-  | 'LWA_NO_TOKEN'
-  | 'LWA_INVALID_REQUEST'
+  | 'LWA_TIMEOUT' | 'LWA_NETWORK' | 'LWA_UPSTREAM_STATUS' | 'LWA_BAD_RESPONSE'
+  | 'LWA_INVALID_TOKEN' | 'LWA_AUDIENCE_MISMATCH' | 'LWA_USER_MISMATCH' | 'LWA_INSUFFICIENT_SCOPE'
+  | 'LWA_AUTHORIZATION_ERROR' | 'LWA_CLIENT_AUTH' | 'LWA_INVALID_GRANT'
+  | 'LWA_NO_TOKEN' | 'LWA_INVALID_REQUEST'
   | 'LWA_OVERLOADED';
 
 /** Codes that mean "the client's token is not acceptable" rather than "Amazon failed". */

@@ -2,6 +2,7 @@ import type { AmazonProfile } from '../amazon/profile.js';
 import type { TokenInfo } from '../amazon/tokeninfo.js';
 import type { TokenValidator, Validation } from '../amazon/validation.js';
 import { asError, LoginWithAmazonError } from '../core/errors.js';
+import type { Admission } from '../passport/admission.js';
 import { assertKnownKeys, optionsObject } from '../core/option-checks.js';
 import { traceAuthenticate, type TracedAction } from '../diagnostics/authenticate-trace.js';
 import type { CacheAnswer, ValidationNote } from '../diagnostics/channels.js';
@@ -57,11 +58,12 @@ function wellFormed(token: unknown): string {
 }
 
 /** The validation, from memory synchronously when it holds one, else through the validator (noting how). */
-async function lookup(validator: TokenValidator, token: unknown, note: ValidationNote): Promise<Validation> {
+async function lookup(validator: TokenValidator, admission: Admission, token: unknown, note: ValidationNote): Promise<Validation> {
   const checked = wellFormed(token);
   const hit = validator.cached?.(checked);
   note.cache = hit ? 'hit' : 'off'; // a caching validator refines 'off' into 'miss', 'coalesced', 'store' or 'hit'
-  return hit ?? validator.validate(checked, note);
+  // A lookup that waits for Amazon takes a slot of the strategy's bound, as a request does.
+  return hit ?? admission.run(undefined, () => validator.validate(checked, note));
 }
 
 /** Rejections decided before any lookup, traced as the strategy traces its 401 and 400: a status, no code. */
@@ -87,12 +89,12 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal | undefined): Pro
 }
 
 /** One lookup, recorded on the `authenticate` channel (under the strategy's name) when someone listens. */
-function tracedLookup(validator: TokenValidator, name: string, token: unknown): Promise<{ validation: Validation; note: ValidationNote }> {
+function tracedLookup(validator: TokenValidator, admission: Admission, name: string, token: unknown): Promise<{ validation: Validation; note: ValidationNote }> {
   const trace = traceAuthenticate(name);
   const note: ValidationNote = trace?.note ?? {};
-  if (!trace) return lookup(validator, token, note).then((validation) => ({ validation, note }));
+  if (!trace) return lookup(validator, admission, token, note).then((validation) => ({ validation, note }));
   let pending!: Promise<Validation>;
-  trace.run(() => { pending = lookup(validator, token, note); });
+  trace.run(() => { pending = lookup(validator, admission, token, note); });
   return new Promise((resolve, reject) => {
     pending.then(
       (validation) => { trace.settle({ kind: 'success', userId: validation.tokenInfo.user_id }, () => { resolve({ validation, note }); }); },
@@ -108,10 +110,10 @@ function tracedLookup(validator: TokenValidator, name: string, token: unknown): 
  * approval; rejects with a `LoginWithAmazonError` (a rejection: `isRejection`, `status` 400, 401 or
  * 403; or Amazon failing: 502, 504), a `TypeError` for bad options, or `signal.reason`.
  */
-export async function introspect(validator: TokenValidator, name: string, token: unknown, options?: unknown): Promise<LoginWithAmazonIntrospection> {
+export async function introspect(validator: TokenValidator, admission: Admission, name: string, token: unknown, options?: unknown): Promise<LoginWithAmazonIntrospection> {
   const signal = signalOption(options);
   signal?.throwIfAborted();
-  const { validation, note } = await abortable(tracedLookup(validator, name, token), signal);
+  const { validation, note } = await abortable(tracedLookup(validator, admission, name, token), signal);
   const { profile, tokenInfo } = validation;
   // Stryker disable next-line StringLiteral: equivalent; lookup() always sets note.cache before it resolves.
   return { profile, tokenInfo, expiresIn: tokenInfo.exp, source: SOURCES[note.cache ?? 'off'] };

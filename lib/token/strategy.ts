@@ -93,14 +93,7 @@ export class LoginWithAmazonStrategy extends Strategy {
    * const { profile, tokenInfo, source } = await strategy.introspect(token, { signal: AbortSignal.timeout(3000) });
    */
   introspect(token: unknown, options?: IntrospectOptions): Promise<LoginWithAmazonIntrospection> {
-    // The same bound as a request's: a lookup waiting for Amazon takes a slot of maxWaitingForAmazon
-    // (past it, LWA_OVERLOADED), and its answer comes within the same deadline.
-    const { validator, admission } = this;
-    const admitted: TokenValidator = {
-      validate: (checked, note) => admission.run(undefined, () => validator.validate(checked, note)),
-      ...(validator.cached ? { cached: (checked: string) => validator.cached?.(checked) } : {}),
-    };
-    return introspect(admitted, this.name, token, options);
+    return introspect(this.validator, this.admission, this.name, token, options);
   }
 
   /** Releases what the strategy holds on to (the shared store's `error` listener). */

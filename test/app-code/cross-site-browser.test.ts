@@ -13,7 +13,10 @@ import session from 'express-session';
 import { Passport } from 'passport';
 import { chromium, type Browser, type BrowserContext } from 'playwright-core';
 import { LoginWithAmazonCodeExchangeStrategy } from '../../lib/index.js';
-import { createFakeAmazon, type AppAuthorization, type FakeAmazon } from '../../lib/testing/index.js';
+import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
+
+/** What the fake's `POST /app-codes` answers: the body an app posts to its backend as it is. */
+interface AppCodeBody { code: string; code_verifier: string; redirect_uri: string }
 import { ANDROID_REDIRECT, appCodeOptions } from '../helpers/app-code.js';
 
 jest.setTimeout(30_000);
@@ -53,10 +56,12 @@ async function listen(server: Server): Promise<number> {
 }
 
 /** The attacker's own fresh code and verifier, as their app would get them (the fake's `/app-codes`). */
-async function attackersCode(): Promise<AppAuthorization> {
+async function attackersCode(): Promise<AppCodeBody> {
   const res = await fetch(`${amazon.url}/app-codes?redirect_uri=${encodeURIComponent(ANDROID_REDIRECT)}`, { method: 'POST' });
   expect(res.status).toBe(200);
-  return await res.json() as AppAuthorization;
+  const body = await res.json() as AppCodeBody;
+  expect(Object.keys(body).sort()).toEqual(['code', 'code_verifier', 'redirect_uri']);
+  return body;
 }
 
 /**
@@ -83,8 +88,8 @@ async function victimApp(allowedOrigins?: string[]): Promise<{ port: number; see
 }
 
 /** The attacker's page: a form that submits itself on load (a text/plain form body that is JSON for the JSON route). */
-function attackPage(target: string, auth: AppAuthorization, as: 'form' | 'json'): string {
-  const fields = { code: auth.code, code_verifier: auth.verifier, redirect_uri: auth.redirectURI };
+function attackPage(target: string, auth: AppCodeBody, as: 'form' | 'json'): string {
+  const fields = { code: auth.code, code_verifier: auth.code_verifier, redirect_uri: auth.redirect_uri };
   const attr = (s: string): string => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
   const inputs = as === 'form'
     ? Object.entries(fields).map(([name, value]) => `<input type="hidden" name="${attr(name)}" value="${attr(value)}">`).join('')
@@ -99,7 +104,7 @@ async function attackerSite(html: () => string): Promise<number> {
 }
 
 /** The victim, browsing: opens the attacker's page (which posts), then asks the victim app who they are. */
-async function attack(victimPort: number, as: 'form' | 'json', auth: AppAuthorization, victimHost = 'victim.test'): Promise<{ me: number; user: unknown }> {
+async function attack(victimPort: number, as: 'form' | 'json', auth: AppCodeBody, victimHost = 'victim.test'): Promise<{ me: number; user: unknown }> {
   const target = `http://${victimHost}:${String(victimPort)}/auth/amazon/app-${as}`;
   const attackerPort = await attackerSite(() => attackPage(target, auth, as));
   context = await browser.newContext();
@@ -153,7 +158,7 @@ test('a native-style request (no Origin, no Sec-Fetch-Site) to the same routes s
   const victim = await victimApp();
   for (const as of ['form', 'json'] as const) {
     const auth = await attackersCode();
-    const fields = { code: auth.code, code_verifier: auth.verifier, redirect_uri: auth.redirectURI };
+    const fields = { code: auth.code, code_verifier: auth.code_verifier, redirect_uri: auth.redirect_uri };
     const res = await fetch(`http://127.0.0.1:${String(victim.port)}/auth/amazon/app-${as}`, {
       method: 'POST',
       headers: { 'content-type': as === 'form' ? 'application/x-www-form-urlencoded' : 'application/json' },

@@ -5,13 +5,13 @@ import { between, doc } from '../helpers/readme-blocks.js';
 
 const section = (): string => doc('mobile-app');
 
-const OPTIONS = ['clientID', 'clientSecret', 'redirectURIs', 'region', 'tokenURL', 'profileURL', 'timeout', 'retries', 'passReqToCallback', 'name', 'agent', 'allowedOrigins'];
+const OPTIONS = ['clientID', 'clientSecret', 'redirectURIs', 'region', 'tokenURL', 'profileURL', 'timeout', 'retries', 'passReqToCallback', 'name', 'agent', 'allowedOrigins', 'maxWaitingForAmazon'];
 
 test('the options table names every option the constructor takes, and no other', () => {
   const table = between(doc('options'), '<!-- options-table: LoginWithAmazonCodeExchangeOptions -->', '\n\n');
   const named = [...table.matchAll(/^\| ((?:`\w+`(?:, )?)+) \|/gm)].flatMap((m) => [...(m[1] ?? '').matchAll(/`(\w+)`/g)].map((n) => n[1]));
   expect(named.sort()).toEqual([...OPTIONS].sort());
-  const every = { clientID: 'amzn1.application-oa2-client.readme', clientSecret: 's', redirectURIs: ['amzn://x'], region: 'EU', tokenURL: 'https://t.example/t', profileURL: 'https://p.example/p', timeout: 1, retries: 0, passReqToCallback: false, name: 'n', agent: {}, allowedOrigins: ['https://app.example'] };
+  const every = { clientID: 'amzn1.application-oa2-client.readme', clientSecret: 's', redirectURIs: ['amzn://x'], region: 'EU', tokenURL: 'https://t.example/t', profileURL: 'https://p.example/p', timeout: 1, retries: 0, passReqToCallback: false, name: 'n', agent: {}, allowedOrigins: ['https://app.example'], maxWaitingForAmazon: 10 };
   expect(Object.keys(every).sort()).toEqual([...OPTIONS].sort());
   expect(() => new LoginWithAmazonCodeExchangeStrategy(every as never, () => false)).not.toThrow();
 });
