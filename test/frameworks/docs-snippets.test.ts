@@ -32,6 +32,10 @@ describe.each(['koa.ts', 'fastify.ts'])('docs/frameworks.md %s', (name) => {
       LWA_TOKENINFO_URL: amazon.endpoints.tokenInfoURL, LWA_PROFILE_URL: amazon.endpoints.profileURL, SESSION_KEY: 'ab'.repeat(32),
     });
   }, 60_000);
+  const url = (): string => {
+    if (!app) throw new Error(`${name} did not start`);
+    return `${app.url}/api/me`;
+  };
   afterAll(async () => {
     await stopBlock(app);
     await amazon.close();
@@ -39,20 +43,20 @@ describe.each(['koa.ts', 'fastify.ts'])('docs/frameworks.md %s', (name) => {
   });
 
   it('a token of the fake signs in: 200 and the user', async () => {
-    const res = await fetch(`${app!.url}/api/me`, { headers: { authorization: `Bearer ${amazon.issueToken(ADA)}` } });
+    const res = await fetch(url(), { headers: { authorization: `Bearer ${amazon.issueToken(ADA)}` } });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ id: ADA.user_id, name: ADA.name });
   });
 
   it('no token: 401 with the RFC 6750 challenge', async () => {
-    const res = await fetch(`${app!.url}/api/me`);
+    const res = await fetch(url());
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer realm="Users"');
   });
 
   it('a token of another client: 401 invalid_token, and the token is not in the answer', async () => {
     const token = amazon.issueToken(ADA, { aud: 'amzn1.application-oa2-client.someone-else', app_id: null });
-    const res = await fetch(`${app!.url}/api/me`, { headers: { authorization: `Bearer ${token}` } });
+    const res = await fetch(url(), { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toContain('error="invalid_token"');
     expect(await res.text()).not.toContain(token);
