@@ -4,13 +4,13 @@
  * starts its own server on a free loopback port and stops it.
  */
 import { createHash } from 'node:crypto';
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { storeKeyOf } from '../helpers/store-keys.js';
 
 jest.setTimeout(60_000);
@@ -24,18 +24,7 @@ let amazon: FakeAmazon;
 let redis: ChildProcess | undefined;
 let port: number;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port: free } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return free;
-}
-
-async function redisCli(...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args]);
-  return stdout.trim();
-}
+let redisCli: RedisServer['cli'];
 
 interface WorkerResult {
   status: number;
@@ -65,17 +54,8 @@ async function worker(token: string, ttl = 60_000): Promise<WorkerResult> {
 
 beforeAll(async () => {
   amazon = await createFakeAmazon({ clientID: CLIENT });
-  port = await freePort();
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      if ((await redisCli('PING')) === 'PONG') return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('redis-server did not start');
+  const server = await startRedisServer();
+  ({ port, process: redis, cli: redisCli } = server);
 });
 
 afterAll(async () => {

@@ -4,36 +4,23 @@
  * `new Keyv(new KeyvRedis(...))` client. A used sealed cookie with a fresh code is refused in the
  * other one; with Redis gone, the callback is refused too (error(), no code exchanged).
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import net from 'node:net';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import KeyvRedis, { Keyv } from '@keyv/redis';
 import { createFakeAmazon, type FakeAmazon } from '../../lib/testing/index.js';
+import { startRedisServer, type RedisServer } from '../helpers/redis-server.js';
 import { CookieBrowser } from '../helpers/browser-jar.js';
 import { replayInAnotherProcess, startTwoProcesses } from '../helpers/replay-processes.js';
 
 jest.setTimeout(60_000);
-const run = promisify(execFile);
 const ADA = { user_id: 'amzn1.account.AREPLAYREDIS', name: 'Ada Lovelace' };
 let amazon: FakeAmazon;
 let redis: ChildProcess | undefined;
 let port: number;
 const clients: Keyv[] = [];
 
-async function freePort(): Promise<number> {
-  const server = net.createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port: free } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return free;
-}
-
-async function redisCli(...args: string[]): Promise<string> {
-  const { stdout } = await run('redis-cli', ['-h', '127.0.0.1', '-p', String(port), ...args]);
-  return stdout.trim();
-}
+let redisCli: RedisServer['cli'];
 
 /** A fresh Keyv client on the test's Redis, closed after the file. */
 function client(): Keyv {
@@ -44,17 +31,8 @@ function client(): Keyv {
 
 beforeAll(async () => {
   amazon = await createFakeAmazon({ clientID: 'amzn1.application-oa2-client.replayredis', user: ADA });
-  port = await freePort();
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 100; i += 1) {
-    try {
-      if ((await redisCli('PING')) === 'PONG') return;
-    } catch {
-      // not up yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error('redis-server did not start');
+  const server = await startRedisServer();
+  ({ port, process: redis, cli: redisCli } = server);
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
