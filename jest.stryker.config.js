@@ -25,12 +25,12 @@ export default {
   testPathIgnorePatterns: [
     '/node_modules/',
     '<rootDir>/test/(package|browser|token/redis|readme-runnable|tls|tls-settings|node-runtime)\\.test\\.ts$',
-    '<rootDir>/test/(readme-website|readme-mobile-app|readme-try-it|install)\\.test\\.ts$',
+    '<rootDir>/test/(readme-website|readme-mobile-app|readme-try-it|readme-fake|install|opentelemetry/version-packed)\\.test\\.ts$',
     // Chromium or redis-server: the same lib/ paths have in-process tests (cookie-tossing: cookies and
     // pending-cap; cross-site-browser: cross-site; replay-store-redis: replay-store).
     '<rootDir>/test/(website/cookie-tossing|app-code/cross-site-browser|website/replay-store-redis)\\.test\\.ts$',
     '<rootDir>/test/example-[^/]*\\.test\\.ts$',
-    '<rootDir>/test/(layering|docs-[a-z]+)\\.test\\.ts$',
+    '<rootDir>/test/(layering|docs-[a-z-]+)\\.test\\.ts$',
     '<rootDir>/test/mutation/',
     '<rootDir>/test/cli/(check|fake)\\.test\\.ts$',
     '<rootDir>/test/types/',
