@@ -43,6 +43,7 @@ app.use((_req, res, next) => {
   next();
 });
 app.use(express.json());
+if (KIND === 'hold') app.all('/auth', () => undefined);
 app.all('/auth', passport.authenticate(strategy.name, { session: false }) as RequestHandler, (_req, res) => { res.json({ ok: true }); });
 // Express's default error handler answers (503 + Retry-After after the change, 504/502 else).
 const server = app.listen(0, '127.0.0.1', 65_535);
@@ -69,6 +70,10 @@ process.on('message', (message: string) => {
   void (async () => {
     if (message === 'heap') {
       process.send?.({ heap: await settle(), idle, peak, longestInApp, maxLoopDelayMs: lag.max / 1e6, arrived: arrivedCount, waiting: (strategy as unknown as { admission?: { size: number } }).admission?.size });
+    } else if (message === 'snapshot') {
+      await settle();
+      const { writeHeapSnapshot } = await import('node:v8');
+      process.send?.({ file: writeHeapSnapshot('/tmp/flood.heapsnapshot') });
     } else if (message === 'stop') {
       clearInterval(sampler);
       server.closeAllConnections();

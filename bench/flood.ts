@@ -7,7 +7,10 @@
  * whether the app still answers afterwards. With FLOOD_PER_REQUEST=W it measures instead what each
  * waiting request costs: W requests held waiting (a 60 s timeout), the heap after GC over W.
  *
- * Environment: FLOOD_KIND (`token` or `app-code`, default token), FLOOD_N (default 100000),
+ * Environment: FLOOD_KIND (`token` or `app-code`, default token; `hold`: a route without the
+ * library that never answers, the cost of a waiting request's connection and Express objects alone,
+ * with FLOOD_PER_REQUEST), FLOOD_N (default 100000), FLOOD_SNAPSHOT (with FLOOD_PER_REQUEST: write
+ * the app's heap snapshot to /tmp/flood.heapsnapshot while the requests wait),
  * FLOOD_CONNECTIONS (default 10000), FLOOD_TIMEOUT (ms, default 3000), FLOOD_RETRIES (default 0),
  * FLOOD_MAX_WAITING (the option; default: the library's), FLOOD_LIB (a lib/ folder of another
  * checkout, for the "before" row), FLOOD_LIMIT_S (hard stop, default 900).
@@ -96,7 +99,7 @@ if (PER_REQUEST > 0) {
   for (let i = 0; i < PER_REQUEST; i += 1) void send();
   // Every request waits once all have arrived in the app, the upstream sockets are open, and 2 s more have passed.
   let heap = await askHeap();
-  while (heap.arrived < PER_REQUEST || upstreamConnections < 50) {
+  while (heap.arrived < PER_REQUEST || (KIND !== 'hold' && upstreamConnections < 50)) {
     await new Promise((resolve) => setTimeout(resolve, 500));
     heap = await askHeap();
   }
@@ -104,6 +107,7 @@ if (PER_REQUEST > 0) {
   heap = await askHeap();
   const result = { kind: KIND, waiting: PER_REQUEST, answeredMeanwhile: answered, heapAfterGcMB: (heap.heap - heap.idle) / MB, perRequestKB: (heap.heap - heap.idle) / PER_REQUEST / 1024, arrived: heap.arrived, admissionSize: heap.waiting };
   console.log(JSON.stringify(result));
+  if (process.env.FLOOD_SNAPSHOT) { const r = nextMessage<{ file: string }>(); child.send('snapshot'); console.log(await r); }
 } else {
   await Promise.all(Array.from({ length: N }, send));
   const seconds = (performance.now() - started) / 1000;

@@ -4,6 +4,7 @@ import got, { HTTPError, type CancelableRequest, type Got, type Response } from 
 import type { AgentOptions } from '../core/agent-option.js';
 import { LoginWithAmazonError, toLwaError, type Endpoint } from '../core/errors.js';
 import { requestIdOf, traceUpstream, type UpstreamTrace } from '../diagnostics/upstream-trace.js';
+import { cancelledWhileWaiting, gateOf, socketWaitTimedOut, type PendingCall as GatedCall, type StartCall } from './gate.js';
 
 /** Largest response body read from Amazon; a larger one is cut off while streaming. */
 export const MAX_RESPONSE_BYTES = 1024 * 1024;
@@ -16,8 +17,9 @@ const RETRY_STATUS_CODES = [500, 502, 503, 504, 521, 522, 524];
 
 /**
  * Most sockets the default agents open to one host (Amazon's host of a region) at once; further
- * requests wait in the agent's queue (their wait counts against `timeout`). A flood of distinct
- * tokens therefore never opens more than this many connections.
+ * calls wait for one (their wait counts against `timeout`) as a function to call, not as a started
+ * request (see {@link CallGate}). A flood of distinct tokens therefore never opens more than this
+ * many connections.
  */
 export const MAX_SOCKETS = 50;
 
@@ -45,10 +47,7 @@ export interface UpstreamAnswer {
   requestId: string | undefined;
 }
 
-export interface PendingCall {
-  promise: Promise<UpstreamAnswer>;
-  cancel: () => void;
-}
+export type PendingCall = GatedCall<UpstreamAnswer>;
 
 function answer(response: Response<string>): UpstreamAnswer {
   return { status: response.statusCode, raw: response.body, requestId: requestIdOf(response) };
@@ -105,10 +104,14 @@ export function statusError(endpoint: Endpoint, answer: UpstreamAnswer): LoginWi
  */
 export class UpstreamHttp {
   private readonly got: Got;
+  private readonly agents: { http: http.Agent; https: https.Agent };
+  private readonly timeout: number;
 
   constructor(options: HttpOptions) {
+    this.agents = { http: options.agent?.http ?? defaultAgents.http, https: options.agent?.https ?? defaultAgents.https };
+    this.timeout = options.timeout;
     this.got = got.extend({
-      agent: { http: options.agent?.http ?? defaultAgents.http, https: options.agent?.https ?? defaultAgents.https },
+      agent: this.agents,
       timeout: { request: options.timeout },
       retry: {
         limit: options.retries,
@@ -132,9 +135,22 @@ export class UpstreamHttp {
 
   /** A GET with the token in the `x-amz-access-token` header, never in the URL. */
   get(endpoint: Endpoint, url: string, token: string): PendingCall {
-    const trace = traceUpstream(endpoint, url, (response) => (response.statusCode === 200 ? undefined : statusError(endpoint, answer(response))));
-    return this.read(endpoint, this.got.get(url, { headers: { 'x-amz-access-token': token }, ...(trace ? { hooks: trace.hooks } : {}) }), trace);
+    return this.gated(endpoint, url, (remainingMs) => {
+      const trace = traceUpstream(endpoint, url, (response) => (response.statusCode === 200 ? undefined : statusError(endpoint, answer(response))));
+      const request = this.got.get(url, { headers: { 'x-amz-access-token': token }, ...this.timeoutLeft(remainingMs), ...(trace ? { hooks: trace.hooks } : {}) });
+      return this.read(endpoint, request, trace);
+    });
   }
+
+  /** `start`, once the agent of `url` has a socket free for it (see {@link CallGate}). */
+  private gated(endpoint: Endpoint, url: string, start: StartCall<UpstreamAnswer>): PendingCall {
+    const gate = gateOf(url.startsWith('https:') ? this.agents.https : this.agents.http, url);
+    if (gate === undefined) return start(this.timeout);
+    return gate.run(start, this.timeout, () => toLwaError(socketWaitTimedOut(), endpoint), () => toLwaError(cancelledWhileWaiting(), endpoint));
+  }
+
+  /** got's `timeout` for a call that waited for a socket: what is left of it. */
+  private timeoutLeft = (remainingMs: number): { timeout?: { request: number } } => (remainingMs < this.timeout ? { timeout: { request: remainingMs } } : {});
 
   /** Reads one answer within the size cap; a failure without an answer goes through `toLwaError`. */
   private read(endpoint: Endpoint, request: CancelableRequest<Response<string>>, trace: UpstreamTrace | undefined): PendingCall {
@@ -167,15 +183,17 @@ export class UpstreamHttp {
     answerError: (answer: UpstreamAnswer) => LoginWithAmazonError | undefined = () => undefined,
   ): Promise<UpstreamAnswer> {
     const body = new URLSearchParams(form).toString();
-    const trace = traceUpstream('token', url, (response) => answerError(answer(response)), 'POST');
-    const request = this.got.post(url, {
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...headers },
-      // Stryker disable next-line ObjectLiteral: equivalent while retry.methods is ['GET']; kept so that a POST stays unretried if methods ever grows.
-      retry: { limit: 0 },
-      ...(trace ? { hooks: trace.hooks } : {}),
-    });
-    return this.read('token', request, trace).promise;
+    return this.gated('token', url, (remainingMs) => {
+      const trace = traceUpstream('token', url, (response) => answerError(answer(response)), 'POST');
+      const request = this.got.post(url, {
+        body,
+        headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8', ...headers },
+        // Stryker disable next-line ObjectLiteral: equivalent while retry.methods is ['GET']; kept so that a POST stays unretried if methods ever grows.
+        retry: { limit: 0 },
+        ...this.timeoutLeft(remainingMs),
+        ...(trace ? { hooks: trace.hooks } : {}),
+      });
+      return this.read('token', request, trace);
+    }).promise;
   }
-
 }
