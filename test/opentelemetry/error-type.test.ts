@@ -10,6 +10,7 @@ import { createFakeAmazon, type FakeAmazon } from 'passport-login-with-amazon/te
 import { CookieBrowser } from '../helpers/browser-jar.js';
 import { authenticate, bearer } from '../helpers/channels.js';
 import { startCodeGrantApp, type CodeGrantApp } from '../helpers/code-grant-app.js';
+import { until } from '../flood/helpers.js';
 import { doc } from '../helpers/readme-blocks.js';
 import { createTestSdk, type TestSdk } from '../helpers/otel.js';
 
@@ -36,9 +37,12 @@ const toUser: VerifyFunction = (_a, _r, profile, done) => { done(null, { id: pro
 const token = (options: Partial<LoginWithAmazonBaseOptions> = {}, verify: VerifyFunction = toUser): LoginWithAmazonStrategy =>
   new LoginWithAmazonStrategy({ clientID: amazon.clientID, ...amazon.endpoints, timeout: 300, retries: 0, ...options }, verify);
 
-/** Runs one row; answers the `error.type` of every `lwa.authenticate` span, in order. */
+/**
+ * Runs one row; then the `error.type` of every `lwa.authenticate` span, in the order they ended, and
+ * (when it is not the last span's) the value the guide's table shows for the row.
+ */
 type Row = () => Promise<void>;
-const ROWS: Record<string, readonly [Row, readonly (string | undefined)[]]> = {
+const ROWS: Record<string, readonly [Row, readonly (string | undefined)[], string?]> = {
   'success, redirect (website sign-in)': [async () => {
     await authenticate(token(), bearer(amazon.issueToken()));
     app = await startCodeGrantApp(amazon, {});
@@ -80,6 +84,14 @@ const ROWS: Record<string, readonly [Row, readonly (string | undefined)[]]> = {
     amazon.fault('tokeninfo', { delayMs: 600 });
     await authenticate(token(), bearer(amazon.issueToken()));
   }, ['LWA_TIMEOUT']],
+  'error: too many requests waiting for Amazon': [async () => {
+    amazon.fault('tokeninfo', { delayMs: 100, times: 1 });
+    const strategy = token({ maxWaitingForAmazon: 1, cache: false });
+    const waiting = authenticate(strategy, bearer(amazon.issueToken()));
+    await until(() => amazon.calls.tokeninfo === 1);
+    await authenticate(strategy, bearer(amazon.issueToken()));
+    await waiting;
+  }, ['LWA_OVERLOADED', undefined], 'LWA_OVERLOADED'],
   'error: thrown by verify': [async () => {
     await authenticate(token({}, () => { throw new RangeError('app bug'); }), bearer(amazon.issueToken()));
   }, ['RangeError']],
@@ -97,7 +109,7 @@ function readmeRows(): [string, string][] {
 
 describe('error.type of the lwa.authenticate span', () => {
   test('the observability guide\'s table has exactly the rows tested here, with the same values', () => {
-    const tested = Object.entries(ROWS).map(([outcome, [, types]]): [string, string] => [outcome, types.at(-1) ?? 'none']);
+    const tested = Object.entries(ROWS).map(([outcome, [, types, shown]]): [string, string] => [outcome, shown ?? types.at(-1) ?? 'none']);
     expect(readmeRows()).toEqual(tested);
   });
 
