@@ -44,6 +44,8 @@ app.use((_req, res, next) => {
 });
 app.use(express.json());
 if (KIND === 'hold') app.all('/auth', () => undefined);
+// The load alone: every request refused at once, as the library refuses one past the cap.
+if (KIND === 'refuse') app.all('/auth', (_req, res) => { res.set('retry-after', '4').status(503).send('Service Unavailable'); });
 app.all('/auth', passport.authenticate(strategy.name, { session: false }) as RequestHandler, (_req, res) => { res.json({ ok: true }); });
 // Express's default error handler answers (503 + Retry-After after the change, 504/502 else).
 const server = app.listen(0, '127.0.0.1', 65_535);
@@ -65,17 +67,23 @@ let peak = idle;
 const lag = monitorEventLoopDelay({ resolution: 20 });
 lag.enable();
 const sampler = setInterval(() => { peak = Math.max(peak, process.memoryUsage().heapUsed); }, 20);
+// FLOOD_LIVE_MS: also the peak of the live heap (after a forced GC every so many ms), what is kept
+// rather than what V8 has not collected yet. The forced GCs slow the app: its times are not comparable.
+let livePeak = idle;
+const LIVE_MS = Number(process.env.FLOOD_LIVE_MS ?? 0);
+const liveSampler = LIVE_MS > 0 ? setInterval(() => { gc(); livePeak = Math.max(livePeak, process.memoryUsage().heapUsed); }, LIVE_MS) : undefined;
 
 process.on('message', (message: string) => {
   void (async () => {
     if (message === 'heap') {
-      process.send?.({ heap: await settle(), idle, peak, longestInApp, maxLoopDelayMs: lag.max / 1e6, arrived: arrivedCount, waiting: (strategy as unknown as { admission?: { size: number } }).admission?.size });
+      process.send?.({ heap: await settle(), idle, peak, livePeak: LIVE_MS > 0 ? livePeak : undefined, longestInApp, maxLoopDelayMs: lag.max / 1e6, arrived: arrivedCount, waiting: (strategy as unknown as { admission?: { size: number } }).admission?.size });
     } else if (message === 'snapshot') {
       await settle();
       const { writeHeapSnapshot } = await import('node:v8');
       process.send?.({ file: writeHeapSnapshot('/tmp/flood.heapsnapshot') });
     } else if (message === 'stop') {
       clearInterval(sampler);
+      clearInterval(liveSampler);
       server.closeAllConnections();
       server.close();
       process.exit(0);

@@ -9,8 +9,10 @@
  *
  * Environment: FLOOD_KIND (`token` or `app-code`, default token; `hold`: a route without the
  * library that never answers, the cost of a waiting request's connection and Express objects alone,
- * with FLOOD_PER_REQUEST), FLOOD_N (default 100000), FLOOD_SNAPSHOT (with FLOOD_PER_REQUEST: write
- * the app's heap snapshot to /tmp/flood.heapsnapshot while the requests wait),
+ * with FLOOD_PER_REQUEST; `refuse`: a route without the library that answers 503 at once, what the
+ * flood itself costs the app), FLOOD_N (default 100000), FLOOD_SNAPSHOT (with FLOOD_PER_REQUEST: write
+ * the app's heap snapshot to /tmp/flood.heapsnapshot while the requests wait), FLOOD_LIVE_MS
+ * (also the peak live heap: a forced GC every so many ms, then `heapUsed`; slows the app),
  * FLOOD_CONNECTIONS (default 10000), FLOOD_TIMEOUT (ms, default 3000), FLOOD_RETRIES (default 0),
  * FLOOD_MAX_WAITING (the option; default: the library's), FLOOD_LIB (a lib/ folder of another
  * checkout, for the "before" row), FLOOD_LIMIT_S (hard stop, default 900).
@@ -42,7 +44,7 @@ const child = fork(new URL('flood-app.ts', import.meta.url), [], {
   env: { ...process.env, NODE_ENV: 'test', FLOOD_UPSTREAM: upstream, FLOOD_TIMEOUT: String(TIMEOUT) },
 });
 child.on('exit', (code) => { if (code !== 0) { console.error(`flood: the app exited (${String(code)})`); process.exit(3); } });
-type Heap = { heap: number; idle: number; peak: number; longestInApp: number; maxLoopDelayMs: number; arrived: number; waiting?: number };
+type Heap = { heap: number; idle: number; peak: number; livePeak?: number; longestInApp: number; maxLoopDelayMs: number; arrived: number; waiting?: number };
 const nextMessage = <T>(): Promise<T> => new Promise((resolve) => child.once('message', (m) => resolve(m as T)));
 const { port } = await nextMessage<{ port: number }>();
 const askHeap = (): Promise<Heap> => { const reply = nextMessage<Heap>(); child.send('heap'); return reply; };
@@ -120,6 +122,7 @@ if (PER_REQUEST > 0) {
   const result = {
     kind: KIND, requests: N, connections: CONNECTIONS, timeoutMs: TIMEOUT, seconds: Number(seconds.toFixed(1)),
     longestInAppS: Number((heap.longestInApp / 1000).toFixed(2)), maxEventLoopDelayS: Number((heap.maxLoopDelayMs / 1000).toFixed(2)), longestFromConnectionS: Number((longest / 1000).toFixed(2)), peakHeapGrowthMB: Number(((heap.peak - heap.idle) / MB).toFixed(1)),
+    ...(heap.livePeak === undefined ? {} : { peakLiveHeapGrowthMB: Number(((heap.livePeak - heap.idle) / MB).toFixed(1)) }),
     heapAfterGcGrowthMB: Number(((heap.heap - heap.idle) / MB).toFixed(1)), upstreamConnections, aliveAfter: alive, statuses: lastStatuses,
   };
   console.log(JSON.stringify(result));
