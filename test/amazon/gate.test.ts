@@ -1,9 +1,10 @@
 /**
  * CallGate: at most `limit` calls under way; the rest wait, oldest first, as functions, and leave
- * on their timeout or cancel. Driven with hand-made calls whose settling the test decides.
+ * on their timeout or cancel. Driven with hand-made calls whose settling the test decides; and gateOf,
+ * one gate per agent and origin.
  */
 import { describe, expect, test } from '@jest/globals';
-import { CallGate, type PendingCall } from '../../lib/amazon/gate.js';
+import { CallGate, cancelledWhileWaiting, gateOf, socketWaitTimedOut, type PendingCall } from '../../lib/amazon/gate.js';
 
 interface Manual {
   /** The `remainingMs` each started call was given, in start order, with its name. */
@@ -133,6 +134,31 @@ describe('CallGate', () => {
     expect(gate.counts).toEqual({ active: 0, waiting: 0 });
   });
 
+  test('a call that waited, then started, keeps its own outcome past its queue timeout', async () => {
+    const gate = new CallGate(1);
+    const m = manual();
+    gate.run(m.start('holder'), 60_000, expired, cancelled);
+    const late = gate.run(m.start('late'), 80, expired, cancelled);
+    m.settle.get('holder')?.('h');
+    await tick();
+    expect(names(m)).toEqual(['holder', 'late']);
+    // Its queue timer would have fired by now: the started call is not given up.
+    await sleep(150);
+    m.settle.get('late')?.('answered');
+    await expect(late.promise).resolves.toBe('answered');
+  });
+
+  test('a start that throws a non-Error after waiting rejects with an Error that keeps it as cause', async () => {
+    const gate = new CallGate(1);
+    const m = manual();
+    gate.run(m.start('holder'), 60_000, expired, cancelled);
+    // eslint-disable-next-line @typescript-eslint/only-throw-error -- the case under test: a start that throws a non-Error
+    const odd = gate.run(() => { throw 'not an Error'; }, 60_000, expired, cancelled);
+    m.settle.get('holder')?.('h');
+    await expect(odd.promise).rejects.toBeInstanceOf(Error);
+    await expect(odd.promise).rejects.toMatchObject({ message: 'the call could not start', cause: 'not an Error' });
+  });
+
   test('a cancel after the call expired, or after it settled, changes nothing', async () => {
     const gate = new CallGate(1);
     const m = manual();
@@ -146,5 +172,33 @@ describe('CallGate', () => {
     await tick();
     expect(gate.counts).toEqual({ active: 0, waiting: 0 });
     expect(names(m)).toEqual(['holder']);
+  });
+});
+
+describe('gateOf', () => {
+  test('one gate per agent and origin, at the agent\'s maxSockets (1 included); none without a finite cap', () => {
+    const agent = { maxSockets: 1 };
+    const gate = gateOf(agent, 'https://api.amazon.com/auth/o2/tokeninfo');
+    expect(gate).toBeInstanceOf(CallGate);
+    expect(gateOf(agent, 'https://api.amazon.com/user/profile')).toBe(gate);
+    expect(gateOf(agent, 'https://api.amazon.co.uk/user/profile')).not.toBe(gate);
+    expect(gateOf({ maxSockets: 1 }, 'https://api.amazon.com/user/profile')).not.toBe(gate);
+    for (const maxSockets of [Infinity, 0, -1, Number.NaN, undefined]) {
+      expect(gateOf({ maxSockets }, 'https://api.amazon.com/user/profile')).toBeUndefined();
+    }
+  });
+
+  test('a gate of 1 lets one call through at a time', () => {
+    const gate = gateOf({ maxSockets: 1 }, 'https://api.amazon.com/user/profile');
+    const m = manual();
+    gate?.run(m.start('one'), 60_000, expired, cancelled);
+    gate?.run(m.start('two'), 60_000, expired, cancelled).promise.catch(() => undefined);
+    expect(names(m)).toEqual(['one']);
+    expect(gate?.counts).toEqual({ active: 1, waiting: 1 });
+  });
+
+  test('the errors of a waiting call look like got\'s: a TimeoutError with ETIMEDOUT, a CancelError with ERR_CANCELED', () => {
+    expect(socketWaitTimedOut()).toMatchObject({ name: 'TimeoutError', code: 'ETIMEDOUT', message: 'timed out waiting for a socket' });
+    expect(cancelledWhileWaiting()).toMatchObject({ name: 'CancelError', code: 'ERR_CANCELED', message: 'cancelled while waiting for a socket' });
   });
 });
