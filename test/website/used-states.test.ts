@@ -77,13 +77,14 @@ describe('firstUse', () => {
 
 describe('replayStoreOption', () => {
   const message = '"replayStore" must be an object with get() and set() methods (a Keyv instance, for example)';
-  test.each([
+  const refused: [string, unknown][] = [
     ['a function carrying get and set', Object.assign(() => undefined, { get: () => undefined, set: () => undefined })],
     ['get that is not a function', { get: 1, set: () => undefined }],
     ['set that is not a function', { get: () => undefined, set: 'x' }],
     ['null', null],
     ['a string', 'redis://localhost'],
-  ])('%s is a TypeError naming the option', (_name, value) => {
+  ];
+  test.each(refused)('%s is a TypeError naming the option', (_name, value) => {
     expect(() => replayStoreOption(value)).toThrow(new TypeError(message));
   });
 
