@@ -75,10 +75,23 @@ describe('fake', () => {
     ['--redirect-uri=http://localhost:3001/cb#x', '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)'],
     ['--redirect-uri=http://u:p@localhost:3001/cb', '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)'],
     ['--redirect-uri=http://localhost:3001/c\tb', '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)'],
+    // Each check on its own: a user name alone, a password alone, a control character that is not
+    // white space (C0, DEL), and white space that is not a control character (which URL would encode).
+    ...['http://u@localhost:3001/cb', 'http://:p@localhost:3001/cb', 'http://localhost:3001/c\u0001b', 'http://localhost:3001/c\u001fb',
+      'http://localhost:3001/c\u007fb', 'http://localhost:3001/c\u00a0b', 'amzn://com.example.app/\u2028'].map((uri) => [`--redirect-uri=${uri}`,
+      '--redirect-uri must be an absolute URL without credentials or a fragment (http://localhost:3001/auth/amazon/callback, amzn://com.example.app)']),
   ])('%s is a usage error: exit 2, nothing served, nothing on stdout', async (arg, message) => {
     const { code, out, err } = await fake([arg]);
     expect({ code, out }).toEqual({ code: 2, out: '' });
     expect(err).toMatch(usage(message));
+  });
+
+  test('--redirect-uri, repeated, registers each URI it accepts (http, https with a query, an app scheme) and the text lists them', async () => {
+    const uris = ['http://localhost:3001/cb', 'https://shop.example/auth/amazon/callback?from=app', 'amzn://com.example.app'];
+    const { code, out, err } = await fake(uris.flatMap((uri) => ['--redirect-uri', uri]));
+    expect({ code, err }).toEqual({ code: 0, err: '' });
+    const line = out.split('\n').find((l) => l.startsWith('Registered redirect URIs (more with --redirect-uri): '));
+    expect(line?.endsWith(` ${uris.join(' ')}`)).toBe(true);
   });
 
   test.each([[['--port', '-1'], '--port must be a port number (0 to 65535)'], [['--port'], 'fake: --port needs a value'], [['--port', '--json'], 'fake: --port needs a value']])(

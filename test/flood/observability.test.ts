@@ -45,3 +45,20 @@ test('the refusal is traced as an error 503 LWA_OVERLOADED with no upstream call
     await sdk.shutdown();
   }
 });
+
+test('only a refusal is counted: a success, a fail (expired token) and a 504 leave lwa.authenticate.overloaded empty', async () => {
+  const sdk = createTestSdk();
+  const instrumentation = instrumentLoginWithAmazon({ tracerProvider: sdk.tracerProvider, meterProvider: sdk.meterProvider });
+  try {
+    const strategy = new LoginWithAmazonStrategy({ clientID: amazon.clientID, ...amazon.endpoints, maxWaitingForAmazon: 1, cache: false, retries: 0, timeout: 100, name: 'calm' }, toUser);
+    expect((await authenticate(strategy, bearer(amazon.issueToken()))).kind).toBe('success');
+    expect(await authenticate(strategy, bearer(amazon.issueToken({}, { expiresIn: 0 })))).toMatchObject({ kind: 'fail' });
+    amazon.fault('tokeninfo', { delayMs: 500, times: 1 });
+    expect(await authenticate(strategy, bearer(amazon.issueToken()))).toMatchObject({ kind: 'error', error: { code: 'LWA_TIMEOUT' } });
+    expect(await sdk.points('lwa.authenticate.overloaded')).toEqual([]);
+    expect((await sdk.points('lwa.authenticate.duration')).length).toBeGreaterThan(0);
+  } finally {
+    instrumentation.disable();
+    await sdk.shutdown();
+  }
+});
