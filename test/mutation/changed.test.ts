@@ -1,7 +1,7 @@
 /** `npm run mutation:changed`: which files it scores, how it scores them, and what it records. */
 import { readFileSync } from 'node:fs';
 import { describe, expect, test } from '@jest/globals';
-import { deferred, DOC, merged, notScored, RECORD, score, scorableFiles, scoresOf, sha256, table, TABLE_MARKERS, THRESHOLD, touched, withTable, type FileScore, type ScoreRecord } from './changed.js';
+import { deferred, DOC, merged, notScored, RECORD, score, scorableFiles, scoresOf, sha256, table, TABLE_MARKERS, THRESHOLD, touched, withoutMutants, withTable, type FileScore, type ScoreRecord } from './changed.js';
 
 const mutants = (statuses: Record<string, number>): { status: string }[] => Object.entries(statuses).flatMap(([status, n]) => Array.from({ length: n }, () => ({ status })));
 const entry = (source: string, value = 90): FileScore => ({ sha256: sha256(source), score: value, killed: 9, timeout: 0, survived: 1, noCoverage: 0, errors: 0, ignored: 0 });
@@ -23,6 +23,17 @@ describe('scoresOf()', () => {
 
   test('score() of counts', () => {
     expect(score({ killed: 3, timeout: 1, survived: 0, noCoverage: 1, errors: 4, ignored: 7 })).toBe(80);
+  });
+});
+
+describe('withoutMutants()', () => {
+  test('a mutated file the report does not hold had no mutant: 0 of each, 100 %, under its current content; the files it holds are left to scoresOf()', () => {
+    const report = { files: { 'lib/a.ts': { source: 'a', mutants: mutants({ Killed: 1 }) } } };
+    const read = (file: string): string => `content of ${file}`;
+    expect(withoutMutants(report, ['lib/a.ts', 'lib/types.ts'], read)).toEqual({
+      'lib/types.ts': { sha256: sha256('content of lib/types.ts'), score: 100, killed: 0, timeout: 0, survived: 0, noCoverage: 0, errors: 0, ignored: 0 },
+    });
+    expect(withoutMutants(report, [], read)).toEqual({});
   });
 });
 

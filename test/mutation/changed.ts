@@ -11,7 +11,9 @@
 // `npm run mutation:changed -- --record <report.json>` records the files of a Stryker JSON report
 // instead (e.g. reports/mutation/mutation.json after `npm run mutation -- --reporters json`), each
 // under the SHA-256 of the source the report holds, so that a report of older code never passes for
-// the current file. Either way the table of docs/testing.md is written again from the record.
+// the current file; `--record <report.json> <file>...` also names the files its run mutated, and
+// those the report does not hold (Stryker found nothing to mutate: a file of types only) are recorded
+// with 0 mutants. The run without arguments does the same for the touched files it mutates. Either way the table of docs/testing.md is written again from the record.
 // `npm run mutation:changed -- --not-scored` gives each file the record has no entry for a "not
 // scored yet" entry: the table says so, and the file is scored when it next changes (a whole-lib
 // run takes hours; see docs/testing.md). `--not-scored <file>...` does the same for the named files
@@ -66,6 +68,16 @@ export function scoresOf(report: Report): Record<string, FileScore> {
     out[file] = { sha256: sha256(source), score: score(counts), ...counts };
   }
   return out;
+}
+
+/**
+ * Entries for the files of `mutated` that `report` does not hold: Stryker mutated them and found
+ * nothing to change (a file of types only), so none of their code can hide a bug from the tests.
+ * Recorded as 0 mutants, 100 %, under their current SHA-256, so that they stop counting as touched.
+ */
+export function withoutMutants(report: Report, mutated: string[], read: (file: string) => string): Record<string, FileScore> {
+  const none: Counts = { killed: 0, timeout: 0, survived: 0, noCoverage: 0, errors: 0, ignored: 0 };
+  return Object.fromEntries(mutated.filter((file) => !(file in report.files)).map((file) => [file, { sha256: sha256(read(file)), score: score(none), ...none }]));
 }
 
 /** The TypeScript files of lib/ that mutation testing scores (all but lib/testing/), sorted. */
@@ -165,7 +177,14 @@ function main(args: string[]): number {
       console.error('mutation:changed: --record needs the path of a Stryker JSON report');
       return 2;
     }
-    scores = scoresOf(JSON.parse(readFileSync(args[1], 'utf8')) as Report);
+    const report = JSON.parse(readFileSync(args[1], 'utf8')) as Report;
+    // The files after the report are the ones its run mutated (--mutate): those it does not hold had no mutant.
+    const unknown = args.slice(2).filter((file) => !scorableFiles().includes(file));
+    if (unknown.length > 0) {
+      console.error(`mutation:changed: not a scorable file of lib/: ${unknown.join(', ')}`);
+      return 2;
+    }
+    scores = { ...withoutMutants(report, args.slice(2), read), ...scoresOf(report) };
   } else {
     const files = touched(record, scorableFiles(), read);
     const waiting = Object.entries(record.files).filter(([, entry]) => !isScored(entry)).map(([file]) => file);
@@ -177,7 +196,8 @@ function main(args: string[]): number {
     console.log(`mutation:changed: ${String(files.length)} file(s) touched since they were last scored: ${files.join(', ')}`);
     const run = spawnSync('npx', ['stryker', 'run', '--mutate', files.join(','), '--incrementalFile', 'reports/stryker-incremental-changed.json', '--reporters', 'clear-text,progress,json'], { stdio: 'inherit' });
     if (run.status !== 0) return run.status ?? 1;
-    scores = scoresOf(JSON.parse(readFileSync(REPORT, 'utf8')) as Report);
+    const report = JSON.parse(readFileSync(REPORT, 'utf8')) as Report;
+    scores = { ...withoutMutants(report, files, read), ...scoresOf(report) };
   }
   print(scores);
   const next = merged(record, scores);
