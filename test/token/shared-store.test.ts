@@ -248,6 +248,19 @@ describe('a store that misbehaves is only ever a miss', () => {
     expect(suite.amazon.calls.tokeninfo).toBe(STORE_MAX_FAILURES + 3);
   });
 
+  test('the upstream deadline counts storeTimeout: a store that answers within it, after more than timeout, still signs in', async () => {
+    // Deadline with the store: storeTimeout 1000 + timeout 200 + 250 ms of grace. Without it, 450 ms,
+    // and the 600 ms read would end in a 504 before Amazon is asked.
+    const slow: CacheStore = { get: () => sleep(600).then(() => undefined), set: () => Promise.resolve(true) };
+    const strategy = new LoginWithAmazonStrategy({ clientID: CLIENT, ...suite.amazon.endpoints, timeout: 200, retries: 0, cache: { secret: SECRET, store: slow, storeTimeout: 1000 } }, passThrough);
+    const app = await startApp(strategy);
+    apps.push(app);
+    const before = suite.amazon.calls.tokeninfo;
+    expect((await me(app, suite.amazon.issueToken())).status).toBe(200);
+    expect(suite.amazon.calls.tokeninfo).toBe(before + 1);
+    expect(app.errors).toEqual([]);
+  });
+
   test('a store that throws or rejects counts as a miss, never as an error', async () => {
     const throwing: CacheStore = { get: () => { throw new Error('boom'); }, set: () => Promise.reject(new Error('boom')) };
     const app = await start({ store: throwing });
